@@ -1,0 +1,53 @@
+// quit, exit, help, and the per-session pagination switch.
+import { CliError, type CommandSpec } from '../src/cli/command';
+
+const end: CommandSpec['run'] = async (ctx) => ctx.session.end();
+
+export const sessionCommands: CommandSpec[] = [
+  {
+    path: 'quit',
+    privilege: 0,
+    description: ['This command terminates the CLI session; a remote session is logged off and the ssh session dropped.'],
+    run: end,
+  },
+  {
+    path: 'exit',
+    privilege: 0,
+    description: ['This command terminates the CLI session.'],
+    run: end,
+  },
+  {
+    path: 'help',
+    privilege: 0,
+    args: [{ name: 'command', describe: 'the command to describe', required: false, rest: true }],
+    description: ['This command displays help for a command.'],
+    example: ['admin:help show myself'],
+    async run(ctx, args) {
+      const text = ctx.session.helpFor(args.command ?? '');
+      if (!text) throw new CliError(['No valid command entered']);
+      ctx.lines(text);
+    },
+  },
+  {
+    path: 'set cli pagination',
+    privilege: 1,
+    args: [{ name: 'mode', describe: 'on|off', required: true, choices: () => ['on', 'off'] }],
+    description: ['This command turns automatic pagination on or off for the current CLI session.'],
+    example: ['admin:set cli pagination off', 'Automatic pagination is turned off'],
+    async run(ctx, args) {
+      const mode = args.mode.toLowerCase();
+      if (mode !== 'on' && mode !== 'off') throw new CliError([`Invalid value "${args.mode}": enter on or off`]);
+      ctx.session.pagination = mode === 'on';
+      ctx.line(`Automatic pagination is turned ${mode}`);
+    },
+  },
+  {
+    path: 'show cli pagination',
+    privilege: 0,
+    description: ['This command shows the status of automatic CLI pagination for the current session.'],
+    example: ['admin:show cli pagination', 'Automatic Pagination : Off.'],
+    async run(ctx) {
+      ctx.line(`Automatic Pagination : ${ctx.session.pagination ? 'On' : 'Off'}.`);
+    },
+  },
+];

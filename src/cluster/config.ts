@@ -1,0 +1,131 @@
+// Loading and validating the YAML files in etc/ that describe the cluster to build.
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+
+export const ETC_DIR = path.resolve(__dirname, '..', '..', '..', 'etc');
+
+export type ServiceGroup = 'platform' | 'network' | 'feature';
+
+export interface ServiceDefinition {
+  name: string;
+  group: ServiceGroup;
+  publisherOnly: boolean;
+  /** platform/network services that start out not activated (e.g. Name Service Cache) */
+  activatedByDefault: boolean;
+  /** platform services that `utils service activate|deactivate` accept */
+  activatable: boolean;
+}
+
+export interface NodeConfig {
+  name: string;
+  ip: string;
+  activate: string[];
+}
+
+export interface ClusterConfig {
+  name: string;
+  version: string;
+  domain: string;
+  timeZone: string;
+  certificateSubject: { OU: string; O: string; L: string; ST: string; C: string };
+  hardware: { platform: string; cpu: string; disk: string; ramMb: number };
+  nodes: NodeConfig[];
+  services: ServiceDefinition[];
+}
+
+export interface UserConfig {
+  name: string;
+  privilege: number;
+  passwordHash: string;
+}
+
+export class ConfigError extends Error {}
+
+function need<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null || value === '') throw new ConfigError(`${what} is missing`);
+  return value;
+}
+
+function readYaml(file: string): any {
+  try {
+    return YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+export function loadServiceCatalog(file = path.join(ETC_DIR, 'services.yaml')): ServiceDefinition[] {
+  const doc = readYaml(file);
+  return (need(doc?.services, `services in ${file}`) as any[]).map((s, i) => {
+    const group = need(s.group, `group of service #${i + 1}`) as ServiceGroup;
+    if (!['platform', 'network', 'feature'].includes(group)) throw new ConfigError(`unknown group ${group}`);
+    return {
+      name: String(need(s.name, `name of service #${i + 1}`)),
+      group,
+      publisherOnly: s.nodes === 'publisher',
+      activatedByDefault: s.activated !== false,
+      activatable: group === 'feature' || s.activatable === true,
+    };
+  });
+}
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const HOST = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/;
+
+export function loadClusterConfig(file = path.join(ETC_DIR, 'cluster.yaml'), servicesFile?: string): ClusterConfig {
+  const doc = readYaml(file);
+  const c = need(doc?.cluster, `cluster in ${file}`);
+  const services = loadServiceCatalog(servicesFile);
+  const names = new Set(services.map((s) => s.name));
+  const nodes = (need(doc.nodes, `nodes in ${file}`) as any[]).map((n, i): NodeConfig => {
+    const name = String(need(n.name, `name of node #${i + 1}`));
+    if (!HOST.test(name)) throw new ConfigError(`node name ${name} is not a valid host name`);
+    const ip = String(need(n.ip, `ip of node ${name}`));
+    const m = IPV4.exec(ip);
+    if (!m || m.slice(1).some((o) => Number(o) > 255)) throw new ConfigError(`ip of node ${name} is not IPv4: ${ip}`);
+    const activate = ((n.activate ?? []) as unknown[]).map(String);
+    for (const s of activate) if (!names.has(s)) throw new ConfigError(`node ${name}: unknown service ${s}`);
+    return { name, ip, activate };
+  });
+  if (nodes.length === 0) throw new ConfigError('the cluster needs at least one node');
+  if (new Set(nodes.map((n) => n.name)).size !== nodes.length) throw new ConfigError('node names must be unique');
+  const subj = c['certificate-subject'] ?? {};
+  const hw = c.hardware ?? {};
+  const timeZone = String(c['time-zone'] ?? 'UTC');
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new ConfigError(`unknown time zone ${timeZone}`);
+  }
+  return {
+    name: String(c.name ?? 'StandAloneCluster'),
+    version: String(need(c.version, 'cluster.version')),
+    domain: String(need(c.domain, 'cluster.domain')),
+    timeZone,
+    certificateSubject: {
+      OU: String(subj.OU ?? 'Collaboration'),
+      O: String(subj.O ?? 'Example Corp'),
+      L: String(subj.L ?? 'Raleigh'),
+      ST: String(subj.ST ?? 'North Carolina'),
+      C: String(subj.C ?? 'US'),
+    },
+    hardware: {
+      platform: String(hw.platform ?? 'VMware Installation'),
+      cpu: String(hw.cpu ?? '2 vCPU: Intel(R) Xeon(R) CPU E5-2630 v3 @ 2.40GHz'),
+      disk: String(hw.disk ?? 'Disk 1: 80GB, Partitions aligned'),
+      ramMb: Number(hw['ram-mb'] ?? 6144),
+    },
+    nodes,
+    services,
+  };
+}
+
+export function loadUsers(file = path.join(ETC_DIR, 'users.yaml')): UserConfig[] {
+  const doc = readYaml(file);
+  return (need(doc?.users, `users in ${file}`) as any[]).map((u) => {
+    const privilege = Number(u.privilege);
+    if (![0, 1, 4].includes(privilege)) throw new ConfigError(`user ${u.name}: privilege must be 0, 1 or 4`);
+    return { name: String(need(u.name, 'user name')), privilege, passwordHash: String(need(u['password-hash'], `password-hash of ${u.name}`)) };
+  });
+}

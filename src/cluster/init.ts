@@ -1,0 +1,100 @@
+// Building a fresh cluster from its configuration: nodes, the service catalog with its activation
+// state, real certificates for every unit, and the trust stores a fresh install fills.
+import crypto from 'node:crypto';
+import { createSelfSigned, certificateInfo, type IssuedCertificate } from '../pki';
+import type { Store } from '../store/store';
+import { Repository } from '../store/repository';
+import type { ClusterConfig, UserConfig } from './config';
+import { versionProfile } from './versions';
+import { unitsOnNode, unitSubject, SELF_SIGNED_DESCRIPTION, DEFAULT_VALIDITY_YEARS, type UnitDefinition } from './units';
+import { NOT_ACTIVATED } from './services';
+
+export interface InitProgress {
+  (done: number, total: number): void;
+}
+
+function addYears(d: Date, years: number): Date {
+  const r = new Date(d);
+  r.setUTCFullYear(r.getUTCFullYear() + years);
+  return r;
+}
+
+export function trustFileName(certPem: string): string {
+  return `${certificateInfo(certPem).subject.CN}.pem`;
+}
+
+export async function initializeCluster(
+  store: Store,
+  cfg: ClusterConfig,
+  users: UserConfig[],
+  now: Date,
+  progress?: InitProgress,
+): Promise<void> {
+  const profile = versionProfile(cfg.version);
+  const capfSuffix = crypto.randomBytes(4).toString('hex');
+  const jobs: { node: string; def: UnitDefinition }[] = [];
+  cfg.nodes.forEach((n, i) => {
+    for (const def of unitsOnNode(profile, i === 0)) jobs.push({ node: n.name, def });
+  });
+
+  // Key generation dominates init; run it concurrently and report each certificate as it lands.
+  let done = 0;
+  const issued: IssuedCertificate[] = await Promise.all(
+    jobs.map(async ({ node, def }) => {
+      const years = def.unit === 'ITLRecovery' ? profile.itlRecoveryYears : DEFAULT_VALIDITY_YEARS;
+      const cert = await createSelfSigned({
+        keyType: def.keyType,
+        keySize: def.keySize,
+        hash: def.hash,
+        subject: unitSubject(def.unit, node, cfg, capfSuffix),
+        notBefore: now,
+        notAfter: addYears(now, years),
+        purpose: def.unit,
+      });
+      progress?.(++done, jobs.length);
+      return cert;
+    }),
+  );
+
+  store.transaction(() => {
+    const repo = new Repository(store.db);
+    if (repo.cluster()) throw new Error('the store already holds a cluster');
+    const at = now.toISOString();
+    repo.insertCluster({
+      name: cfg.name, domain: cfg.domain, version: cfg.version, time_zone: cfg.timeZone,
+      config: JSON.stringify(cfg), created_at: at,
+    });
+    cfg.nodes.forEach((n, i) => {
+      repo.insertNode({ name: n.name, position: i, role: i === 0 ? 'publisher' : 'subscriber', fqdn: `${n.name}.${cfg.domain}`, ip: n.ip, booted_at: at });
+      for (const def of cfg.services) {
+        if (def.publisherOnly && i !== 0) continue;
+        const activated = def.group === 'feature' ? n.activate.includes(def.name) : def.activatedByDefault;
+        repo.insertService({
+          node: n.name, name: def.name, activated: activated ? 1 : 0,
+          state: activated ? 'STARTED' : 'STOPPED', reason: activated ? '' : NOT_ACTIVATED,
+        });
+      }
+    });
+    jobs.forEach(({ node, def }, i) => {
+      const c = issued[i];
+      repo.insertCertificate({
+        node, unit: def.unit, status: 'active', cert_pem: c.certPem, key_pem: c.keyPem,
+        description: SELF_SIGNED_DESCRIPTION, created_at: at,
+      });
+      // Every node keeps every node's certificate of this unit in the matching trust store.
+      if (def.trustStore) {
+        for (const n of cfg.nodes) {
+          repo.upsertTrust({
+            node: n.name, store: def.trustStore, file: trustFileName(c.certPem), cert_pem: c.certPem,
+            description: SELF_SIGNED_DESCRIPTION, added_at: at,
+          });
+        }
+      }
+    });
+    for (const u of users) repo.upsertUser({ name: u.name, privilege: u.privilege, password_hash: u.passwordHash });
+    repo.appendEvent({
+      wall_time: at, sim_time: at, node: null, user: null, command: 'ucmsim init', kind: 'cluster-created',
+      change: JSON.stringify({ nodes: cfg.nodes.map((n) => n.name), version: cfg.version, certificates: jobs.length }),
+    });
+  });
+}

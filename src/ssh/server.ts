@@ -1,0 +1,133 @@
+// The SSH door to one node: password and keyboard-interactive auth, pty and window-change,
+// an interactive shell running a CLI session. Like CUCM, it offers no exec and no subsystems.
+import net from 'node:net';
+import { Server, type Connection, type AuthContext } from 'ssh2';
+import type { App } from '../app';
+import type { Privilege } from '../cli/command';
+
+export interface SshServerOptions {
+  app: App;
+  node: string;
+  hostKey: Buffer;
+  host: string;
+  port: number;
+  /** delay before a failed login is answered */
+  authFailDelayMs: number;
+}
+
+export interface RunningServer {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const METHODS: AuthContext['method'][] = ['password', 'keyboard-interactive'];
+
+export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
+  const { app, node } = opts;
+  const connections = new Set<Connection>();
+  const server = new Server({ hostKeys: [opts.hostKey], ident: 'OpenSSH_7.4' }, (client, info) => {
+    connections.add(client);
+    // Without TCP_NODELAY each keystroke echo waits on a delayed ACK (tens of ms).
+    (client as unknown as { _sock?: net.Socket })._sock?.setNoDelay(true);
+    let user = '';
+    let privilege: Privilege = 0;
+
+    const check = async (name: string, password: string): Promise<boolean> => {
+      const level = await app.cluster.authenticate(name, password);
+      if (level === null) {
+        app.cluster.record({ node, user: name, command: '' }, 'login-failed', { from: info.ip });
+        app.log(`ssh ${node}: failed login for ${JSON.stringify(name)} from ${info.ip}`);
+        await new Promise((r) => setTimeout(r, opts.authFailDelayMs));
+        return false;
+      }
+      user = name;
+      privilege = level as Privilege;
+      return true;
+    };
+
+    client.on('authentication', (ctx) => {
+      const answer = (ok: boolean) => (ok ? ctx.accept() : ctx.reject(METHODS));
+      if (ctx.method === 'password') {
+        check(ctx.username, ctx.password).then(answer, () => ctx.reject(METHODS));
+      } else if (ctx.method === 'keyboard-interactive') {
+        ctx.prompt([{ prompt: 'Password: ', echo: false }], (answers) => {
+          check(ctx.username, answers[0] ?? '').then(answer, () => ctx.reject(METHODS));
+        });
+      } else {
+        ctx.reject(METHODS);
+      }
+    });
+
+    client.on('ready', () => {
+      app.cluster.record({ node, user, command: '' }, 'login', { from: info.ip });
+      client.on('session', (acceptSession) => {
+        const channel = acceptSession();
+        const size = { cols: 80, rows: 24 };
+        let started = false;
+        channel.on('pty', (accept, _reject, p) => {
+          size.cols = p.cols || 80;
+          size.rows = p.rows || 24;
+          accept?.();
+        });
+        channel.on('window-change', (accept, _reject, p) => {
+          size.cols = p.cols || size.cols;
+          size.rows = p.rows || size.rows;
+          accept?.();
+        });
+        channel.on('env', (accept) => accept?.());
+        channel.on('exec', (_accept, reject) => reject?.());
+        channel.on('subsystem', (_accept, reject) => reject?.());
+        channel.on('shell', (accept) => {
+          if (started) return;
+          started = true;
+          const stream = accept();
+          const cli = app.openSession(
+            {
+              write: (s) => stream.write(s),
+              close: (code) => {
+                stream.exit(code);
+                stream.end();
+              },
+              get cols() {
+                return size.cols;
+              },
+              get rows() {
+                return size.rows;
+              },
+            },
+            user,
+            privilege,
+            node,
+          );
+          stream.on('data', (d: Buffer) => cli.input(d));
+          stream.on('close', () => cli.close(0));
+          cli.start();
+        });
+      });
+    });
+    client.on('error', () => {
+      /* a client that vanishes mid-handshake is not the server's problem */
+    });
+    client.on('close', () => {
+      connections.delete(client);
+      if (user) app.cluster.record({ node, user, command: '' }, 'logout', { from: info.ip });
+    });
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      const addr = server.address() as net.AddressInfo;
+      resolve({
+        host: opts.host,
+        port: addr.port,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const c of connections) c.end();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

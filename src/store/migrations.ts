@@ -1,0 +1,77 @@
+// Versioned schema migrations, applied in order; PRAGMA user_version records how far a store has come.
+// Never edit a released migration: append a new one.
+
+export const migrations: string[] = [
+  // 1: cluster, nodes, services, certificates, trust stores, users, settings, event log
+  `
+  CREATE TABLE cluster (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    version TEXT NOT NULL,
+    time_zone TEXT NOT NULL,
+    config TEXT NOT NULL,            -- the YAML-derived configuration, as JSON
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE nodes (
+    name TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('publisher', 'subscriber')),
+    fqdn TEXT NOT NULL,
+    ip TEXT NOT NULL,
+    booted_at TEXT NOT NULL
+  );
+  CREATE TABLE services (
+    node TEXT NOT NULL REFERENCES nodes(name),
+    name TEXT NOT NULL,
+    activated INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('STARTED', 'STOPPED')),
+    reason TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (node, name)
+  );
+  CREATE TABLE certificates (
+    id INTEGER PRIMARY KEY,
+    node TEXT NOT NULL REFERENCES nodes(name),
+    unit TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('active', 'pending', 'retired')),
+    cert_pem TEXT NOT NULL,
+    key_pem TEXT NOT NULL,
+    description TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX certificates_by_unit ON certificates (node, unit, status);
+  CREATE TABLE trust (
+    id INTEGER PRIMARY KEY,
+    node TEXT NOT NULL REFERENCES nodes(name),
+    store TEXT NOT NULL,
+    file TEXT NOT NULL,
+    cert_pem TEXT NOT NULL,
+    description TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    UNIQUE (node, store, file)
+  );
+  CREATE TABLE users (
+    name TEXT PRIMARY KEY,
+    privilege INTEGER NOT NULL,
+    password_hash TEXT NOT NULL
+  );
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    wall_time TEXT NOT NULL,
+    sim_time TEXT NOT NULL,
+    node TEXT,
+    user TEXT,
+    command TEXT,
+    kind TEXT NOT NULL,
+    change TEXT NOT NULL
+  );
+  CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+  CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+  `,
+];

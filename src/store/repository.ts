@@ -1,0 +1,176 @@
+// Typed access to the store's tables. All SQL lives here; callers wrap calls in Store.transaction.
+import type Database from 'better-sqlite3';
+
+export interface ClusterRow {
+  name: string;
+  domain: string;
+  version: string;
+  time_zone: string;
+  config: string;
+  created_at: string;
+}
+export interface NodeRow {
+  name: string;
+  position: number;
+  role: 'publisher' | 'subscriber';
+  fqdn: string;
+  ip: string;
+  booted_at: string;
+}
+export interface ServiceRow {
+  node: string;
+  name: string;
+  activated: number;
+  state: 'STARTED' | 'STOPPED';
+  reason: string;
+}
+export interface CertificateRow {
+  id: number;
+  node: string;
+  unit: string;
+  status: 'active' | 'pending' | 'retired';
+  cert_pem: string;
+  key_pem: string;
+  description: string;
+  created_at: string;
+}
+export interface TrustRow {
+  id: number;
+  node: string;
+  store: string;
+  file: string;
+  cert_pem: string;
+  description: string;
+  added_at: string;
+}
+export interface UserRow {
+  name: string;
+  privilege: number;
+  password_hash: string;
+}
+export interface EventRow {
+  id: number;
+  wall_time: string;
+  sim_time: string;
+  node: string | null;
+  user: string | null;
+  command: string | null;
+  kind: string;
+  change: string;
+}
+
+export class Repository {
+  constructor(private readonly db: Database.Database) {}
+
+  private all<T>(sql: string, ...params: unknown[]): T[] {
+    return this.db.prepare(sql).all(...params) as T[];
+  }
+  private one<T>(sql: string, ...params: unknown[]): T | undefined {
+    return this.db.prepare(sql).get(...params) as T | undefined;
+  }
+  private run(sql: string, ...params: unknown[]): Database.RunResult {
+    return this.db.prepare(sql).run(...params);
+  }
+
+  cluster(): ClusterRow | undefined {
+    return this.one<ClusterRow>('SELECT * FROM cluster WHERE id = 1');
+  }
+  insertCluster(r: ClusterRow): void {
+    this.run(
+      'INSERT INTO cluster (id, name, domain, version, time_zone, config, created_at) VALUES (1, ?, ?, ?, ?, ?, ?)',
+      r.name, r.domain, r.version, r.time_zone, r.config, r.created_at,
+    );
+  }
+
+  nodes(): NodeRow[] {
+    return this.all<NodeRow>('SELECT * FROM nodes ORDER BY position');
+  }
+  insertNode(r: NodeRow): void {
+    this.run('INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?)', r.name, r.position, r.role, r.fqdn, r.ip, r.booted_at);
+  }
+  setBootedAt(node: string, at: string): void {
+    this.run('UPDATE nodes SET booted_at = ? WHERE name = ?', at, node);
+  }
+
+  services(node: string): ServiceRow[] {
+    return this.all<ServiceRow>('SELECT * FROM services WHERE node = ? ORDER BY rowid', node);
+  }
+  service(node: string, name: string): ServiceRow | undefined {
+    return this.one<ServiceRow>('SELECT * FROM services WHERE node = ? AND name = ?', node, name);
+  }
+  insertService(r: ServiceRow): void {
+    this.run('INSERT INTO services VALUES (?, ?, ?, ?, ?)', r.node, r.name, r.activated, r.state, r.reason);
+  }
+  updateService(r: ServiceRow): void {
+    this.run(
+      'UPDATE services SET activated = ?, state = ?, reason = ? WHERE node = ? AND name = ?',
+      r.activated, r.state, r.reason, r.node, r.name,
+    );
+  }
+
+  certificates(node: string, status: CertificateRow['status']): CertificateRow[] {
+    return this.all<CertificateRow>('SELECT * FROM certificates WHERE node = ? AND status = ? ORDER BY id', node, status);
+  }
+  certificate(node: string, unit: string, status: CertificateRow['status']): CertificateRow | undefined {
+    return this.one<CertificateRow>(
+      'SELECT * FROM certificates WHERE node = ? AND unit = ? AND status = ? ORDER BY id DESC LIMIT 1', node, unit, status,
+    );
+  }
+  insertCertificate(r: Omit<CertificateRow, 'id'>): number {
+    return Number(
+      this.run(
+        'INSERT INTO certificates (node, unit, status, cert_pem, key_pem, description, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        r.node, r.unit, r.status, r.cert_pem, r.key_pem, r.description, r.created_at,
+      ).lastInsertRowid,
+    );
+  }
+  setCertificateStatus(id: number, status: CertificateRow['status']): void {
+    this.run('UPDATE certificates SET status = ? WHERE id = ?', status, id);
+  }
+
+  trust(node: string, store?: string): TrustRow[] {
+    return store === undefined
+      ? this.all<TrustRow>('SELECT * FROM trust WHERE node = ? ORDER BY store, id', node)
+      : this.all<TrustRow>('SELECT * FROM trust WHERE node = ? AND store = ? ORDER BY id', node, store);
+  }
+  upsertTrust(r: Omit<TrustRow, 'id'>): void {
+    this.run(
+      `INSERT INTO trust (node, store, file, cert_pem, description, added_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (node, store, file) DO UPDATE SET cert_pem = excluded.cert_pem, description = excluded.description, added_at = excluded.added_at`,
+      r.node, r.store, r.file, r.cert_pem, r.description, r.added_at,
+    );
+  }
+  deleteTrust(node: string, store: string, file: string): boolean {
+    return this.run('DELETE FROM trust WHERE node = ? AND store = ? AND file = ?', node, store, file).changes > 0;
+  }
+
+  users(): UserRow[] {
+    return this.all<UserRow>('SELECT * FROM users ORDER BY name');
+  }
+  user(name: string): UserRow | undefined {
+    return this.one<UserRow>('SELECT * FROM users WHERE name = ?', name);
+  }
+  upsertUser(r: UserRow): void {
+    this.run(
+      `INSERT INTO users VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET privilege = excluded.privilege, password_hash = excluded.password_hash`,
+      r.name, r.privilege, r.password_hash,
+    );
+  }
+
+  setting(key: string): string | undefined {
+    return this.one<{ value: string }>('SELECT value FROM settings WHERE key = ?', key)?.value;
+  }
+  setSetting(key: string, value: string): void {
+    this.run('INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+  }
+
+  appendEvent(e: Omit<EventRow, 'id'>): void {
+    this.run(
+      'INSERT INTO events (wall_time, sim_time, node, user, command, kind, change) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      e.wall_time, e.sim_time, e.node, e.user, e.command, e.kind, e.change,
+    );
+  }
+  events(limit = 1000): EventRow[] {
+    return this.all<EventRow>('SELECT * FROM events ORDER BY id DESC LIMIT ?', limit).reverse();
+  }
+}

@@ -1,0 +1,54 @@
+// The SQLite store: one file in the data directory, WAL, versioned migrations, and one
+// IMMEDIATE transaction per command so that concurrent sessions serialize cleanly.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { migrations } from './migrations';
+
+export const STORE_FILE = 'ucmsim.db';
+
+export class Store {
+  private constructor(readonly db: Database.Database, readonly dir: string) {}
+
+  static open(dir: string): Store {
+    fs.mkdirSync(dir, { recursive: true });
+    const db = new Database(path.join(dir, STORE_FILE));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 10000');
+    const store = new Store(db, dir);
+    store.migrate();
+    return store;
+  }
+
+  static exists(dir: string): boolean {
+    return fs.existsSync(path.join(dir, STORE_FILE));
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    if (current > migrations.length) {
+      throw new Error(`the store in ${this.dir} was written by a newer ucmsim (schema ${current})`);
+    }
+    for (let v = current; v < migrations.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(migrations[v]);
+        this.db.pragma(`user_version = ${v + 1}`);
+      }).immediate();
+    }
+  }
+
+  get initialized(): boolean {
+    return this.db.prepare('SELECT 1 FROM cluster WHERE id = 1').get() !== undefined;
+  }
+
+  /** Runs fn in one IMMEDIATE transaction; a throw rolls everything back. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
