@@ -7,8 +7,7 @@ import { loadClusterConfig, loadUsers, ETC_DIR, ConfigError } from './cluster/co
 import { initializeCluster } from './cluster/init';
 import { hashPassword, verifyPassword, DEFAULT_PASSWORD } from './cluster/passwords';
 import { App } from './app';
-import { loadOrCreateHostKey } from './ssh/hostkey';
-import { startSshServer, type RunningServer } from './ssh/server';
+import { startSimulator, type Simulator } from './simulator';
 import type { Privilege } from './cli/command';
 
 const USAGE = `usage:
@@ -88,39 +87,35 @@ async function serve(argv: string[]): Promise<void> {
   const basePort = numberFlag(flags, 'ssh-port', 2222, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
   const timeScale = numberFlag(flags, 'time-scale', 1, (n) => n >= 0);
   const release = acquireServeLock(dataDir);
-  const servers: RunningServer[] = [];
-  let app: App | null = null;
-  const stop = async (code: number) => {
-    await Promise.all(servers.map((s) => s.close()));
-    app?.close();
-    release();
-    process.exit(code);
-  };
+  let sim: Simulator | null = null;
   try {
     await ensureCluster(dataDir, flags.config as string | undefined, (s) => console.log(s));
-    app = new App({ dataDir, timeScale, log: (m) => console.error(m) });
-    const admin = app.cluster.repo.users().find((u) => u.privilege === 4);
+    const probe = new App({ dataDir, timeScale });
+    const admin = probe.cluster.repo.users().find((u) => u.privilege === 4);
+    probe.close();
     const defaultPassword = admin ? await verifyPassword(DEFAULT_PASSWORD, admin.password_hash) : false;
     if (!isLoopback(host) && defaultPassword) {
       throw new UsageError(`refusing to listen on ${host} while ${admin!.name} still has the default password; run: ucmsim passwd --data ${dataDir} ${admin!.name}`);
     }
-    const hostKey = loadOrCreateHostKey(dataDir);
-    const nodes = app.cluster.nodes();
-    for (const n of nodes) {
-      const port = basePort === 0 ? 0 : basePort + n.position;
-      servers.push(await startSshServer({ app, node: n.name, hostKey, host, port, authFailDelayMs: 1000 }));
-    }
-    servers.forEach((s, i) => console.log(`ssh listening on ${s.host}:${s.port} (node ${nodes[i].name})`));
+    sim = await startSimulator({ dataDir, host, basePort, timeScale, log: (m) => console.error(m) });
+    for (const [node, s] of sim.ssh) console.log(`ssh listening on ${s.host}:${s.port} (node ${node})`);
+    const first = [...sim.ssh.values()][0];
     const pw = defaultPassword ? ` (password: ${DEFAULT_PASSWORD})` : '';
-    console.log(`log in: ssh -p ${servers[0].port} ${admin?.name ?? 'admin'}@${host}${pw}`);
-    process.on('SIGINT', () => void stop(0));
-    process.on('SIGTERM', () => void stop(0));
+    console.log(`log in: ssh -p ${first.port} ${admin?.name ?? 'admin'}@${host}${pw}`);
   } catch (e) {
-    await Promise.all(servers.map((s) => s.close()));
-    app?.close();
     release();
     throw e;
   }
+  const running = sim;
+  const stop = () => {
+    console.log('stopping');
+    void running.close().finally(() => {
+      release();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
 async function shell(argv: string[]): Promise<void> {

@@ -126,7 +126,8 @@ export class Grammar {
     return { node, partial, argText: null };
   }
 
-  private listing(words: string[], cols: number): string[] {
+  private listing(unsorted: string[], cols: number): string[] {
+    const words = [...unsorted].sort((a, b) => a.localeCompare(b));
     const width = Math.max(...words.map((w) => w.length)) + 2;
     const perLine = Math.max(1, Math.floor(cols / width));
     const lines: string[] = [];

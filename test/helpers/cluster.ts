@@ -1,0 +1,46 @@
+// Test clusters: one real cluster (real keys) is built per test process and copied into a fresh
+// temp data directory for each test, because generating its certificates takes seconds.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Store, STORE_FILE } from '../../src/store/store';
+import { loadClusterConfig, loadUsers } from '../../src/cluster/config';
+import { initializeCluster } from '../../src/cluster/init';
+import { loadOrCreateHostKey, HOST_KEY_FILE } from '../../src/ssh/hostkey';
+import { hashPassword } from '../../src/cluster/passwords';
+
+let template: Promise<string> | null = null;
+const made: string[] = [];
+
+/** Extra accounts every test cluster has, for privilege tests. */
+export const TEST_USERS = { reader: { name: 'reader', password: 'readerpass', privilege: 0 }, operator: { name: 'operator', password: 'operatorpass', privilege: 1 } };
+
+async function buildTemplate(): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ucmsim-template-'));
+  made.push(dir);
+  const store = Store.open(dir);
+  const users = [
+    ...loadUsers(),
+    ...Object.values(TEST_USERS).map((u) => ({ name: u.name, privilege: u.privilege, passwordHash: hashPassword(u.password) })),
+  ];
+  await initializeCluster(store, loadClusterConfig(), users, new Date());
+  store.close();
+  loadOrCreateHostKey(dir);
+  return dir;
+}
+
+/** A new data directory holding a copy of the test cluster. */
+export async function freshDataDir(): Promise<string> {
+  template ??= buildTemplate();
+  const src = await template;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ucmsim-test-'));
+  made.push(dir);
+  fs.copyFileSync(path.join(src, STORE_FILE), path.join(dir, STORE_FILE));
+  fs.copyFileSync(path.join(src, HOST_KEY_FILE), path.join(dir, HOST_KEY_FILE));
+  fs.chmodSync(path.join(dir, HOST_KEY_FILE), 0o600);
+  return dir;
+}
+
+process.on('exit', () => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});

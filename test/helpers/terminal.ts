@@ -1,0 +1,77 @@
+// An in-memory terminal for exact-bytes tests: type keys into a CLI session and read what it wrote.
+import { App } from '../../src/app';
+import type { CliSession } from '../../src/cli/session';
+import type { Privilege } from '../../src/cli/command';
+
+export class FakeTerminal {
+  output = '';
+  closedWith: number | null = null;
+  cols = 80;
+  rows = 24;
+  private waiters: { test: () => boolean; resolve: () => void }[] = [];
+
+  write(s: string): void {
+    this.output += s;
+    this.check();
+  }
+  close(code: number): void {
+    this.closedWith = code;
+    this.check();
+  }
+  private check(): void {
+    this.waiters = this.waiters.filter((w) => (w.test() ? (w.resolve(), false) : true));
+  }
+
+  /** Resolves once the output (from `from` on) contains `text`; fails after `ms`. */
+  waitFor(text: string, from = 0, ms = 10000): Promise<void> {
+    const test = () => this.output.indexOf(text, from) >= 0;
+    if (test()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${JSON.stringify(text)}; output:\n${JSON.stringify(this.output.slice(from))}`)), ms);
+      this.waiters.push({ test, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  }
+
+  waitClosed(ms = 10000): Promise<void> {
+    return this.waitFor('', 0, ms).then(() =>
+      this.closedWith !== null ? undefined : new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('session did not close')), ms);
+        this.waiters.push({ test: () => this.closedWith !== null, resolve: () => (clearTimeout(timer), resolve()) });
+      }));
+  }
+}
+
+export interface TestSession {
+  app: App;
+  term: FakeTerminal;
+  session: CliSession;
+  /** types bytes and waits for the next prompt; returns everything written in between */
+  run(line: string): Promise<string>;
+  /** types raw bytes */
+  type(bytes: string): void;
+  /** output written since `mark()` */
+  mark(): number;
+}
+
+export function openTestSession(app: App, opts: { user?: string; privilege?: Privilege; node?: string; rows?: number; cols?: number } = {}): TestSession {
+  const term = new FakeTerminal();
+  term.rows = opts.rows ?? 500; // tall enough that only pager tests meet the pager
+
+  if (opts.cols) term.cols = opts.cols;
+  const session = app.openSession(term, opts.user ?? 'admin', opts.privilege ?? 4, opts.node ?? app.cluster.publisher().name);
+  session.start();
+  return {
+    app,
+    term,
+    session,
+    type: (b) => session.input(b),
+    mark: () => term.output.length,
+    async run(line: string) {
+      const from = term.output.length;
+      session.input(line + '\r');
+      // the echo ends with CRLF; the command is done when a fresh prompt follows its output
+      await term.waitFor('\r\nadmin:', from + line.length);
+      return term.output.slice(from);
+    },
+  };
+}
