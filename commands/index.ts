@@ -5,7 +5,14 @@ import { systemCommands } from './show-system';
 import { serviceCommands } from './utils-service';
 import { showCertCommands } from './show-cert';
 import { systemRestartCommands } from './utils-system';
+import { showItlCommands } from './show-itl';
+import { ctlCommands } from './utils-ctl';
+// import { itlCommands } from './utils-itl';
+// import { fileCommands } from './file';
 
 export function allCommands(): CommandSpec[] {
-  return [...sessionCommands, ...systemCommands, ...showCertCommands, ...serviceCommands, ...systemRestartCommands];
+  return [
+    ...sessionCommands, ...systemCommands, ...showCertCommands, ...showItlCommands, ...serviceCommands,
+    ...systemRestartCommands, ...ctlCommands, // ...itlCommands, ...fileCommands,
+  ];
 }

@@ -8,6 +8,11 @@ import type { ClusterConfig, ServiceDefinition } from './config';
 import { versionProfile, type VersionProfile } from './versions';
 import { planServiceAction, type ServiceAction, type ServicePlan, type ServiceState } from './services';
 import { verifyPassword } from './passwords';
+import {
+  planItl, planCtl, planKey, buildTrustFile, ITL_FILE, CTL_FILE,
+  type TrustState, type CertRef, type KeyPair, type TrustFilePlan,
+} from './trustfiles';
+import type { TftpFileRow } from '../store/repository';
 
 /** Who did something, for the event log. */
 export interface Actor {
@@ -22,6 +27,18 @@ export interface ServiceStatus {
 }
 
 export class ClusterError extends Error {}
+
+export const TFTP = 'Cisco Tftp';
+export const CAPF_SERVICE = 'Cisco Certificate Authority Proxy Function';
+export const TVS_SERVICE = 'Cisco Trust Verification Service';
+export const CALLMANAGER = 'Cisco CallManager';
+export const CTL_PROVIDER = 'Cisco CTL Provider';
+
+/** Enterprise parameters the simulator models, with their defaults. */
+export const ENTERPRISE_PARAMETERS: Record<string, string> = {
+  'Prepare Cluster for Rollback to pre-8.0': 'False',
+  'Auto-registration': 'False',
+};
 
 export class Cluster {
   readonly repo: Repository;
@@ -119,6 +136,9 @@ export class Cluster {
           node: actor.node, name: s.def.name, activated: plan.next.activated ? 1 : 0, state: plan.next.state, reason: plan.next.reason,
         });
         this.record(actor, `service-${action}`, { service: s.def.name, from: s.state, to: plan.next });
+        // Starting Cisco Tftp makes it build its ITL afresh (undoing a reset ITL).
+        const tftpStarts = s.def.name === TFTP && plan.next.state === 'STARTED';
+        this.refreshTrustFiles(actor, tftpStarts ? [actor.node] : []);
       }
       return plan;
     });
@@ -134,6 +154,7 @@ export class Cluster {
       }
       this.repo.setBootedAt(actor.node, this.clock.now().toISOString());
       this.record(actor, 'node-restart', { node: actor.node });
+      this.refreshTrustFiles(actor, [actor.node]);
     });
   }
 
@@ -147,6 +168,149 @@ export class Cluster {
   }
   trustCertificates(node: string): TrustRow[] {
     return this.repo.trust(node);
+  }
+
+  // --- security mode, enterprise parameters -------------------------------------------------
+
+  get mixedMode(): boolean {
+    return this.repo.setting('ClusterSecurityMode') === '1';
+  }
+
+  enterpriseParameter(name: string): string {
+    return this.repo.setting(`enterprise:${name}`) ?? ENTERPRISE_PARAMETERS[name];
+  }
+
+  setEnterpriseParameter(actor: Actor, name: string, value: string): void {
+    this.store.transaction(() => {
+      const from = this.enterpriseParameter(name);
+      this.repo.setSetting(`enterprise:${name}`, value);
+      this.record(actor, 'enterprise-parameter', { name, from, to: value });
+      this.refreshTrustFiles(actor);
+    });
+  }
+
+  private serviceActive(node: string, name: string): boolean {
+    return this.repo.service(node, name)?.activated === 1;
+  }
+  serviceStarted(node: string, name: string): boolean {
+    const r = this.repo.service(node, name);
+    return r?.activated === 1 && r.state === 'STARTED';
+  }
+
+  // --- ITL and CTL ------------------------------------------------------------------------------
+
+  trustState(): TrustState {
+    const pub = this.publisher().name;
+    return {
+      profile: this.profile,
+      publisher: pub,
+      nodes: this.nodes().map((n) => ({
+        name: n.name,
+        ip: n.ip,
+        tftp: this.serviceActive(n.name, TFTP),
+        callManager: this.serviceActive(n.name, CALLMANAGER),
+        tvs: this.serviceActive(n.name, TVS_SERVICE),
+      })),
+      capfActive: this.serviceActive(pub, CAPF_SERVICE),
+      mixedMode: this.mixedMode,
+      rollback: this.enterpriseParameter('Prepare Cluster for Rollback to pre-8.0') === 'True',
+    };
+  }
+
+  /** The active certificate and key of a unit, as the ITL, CTL and TLS endpoints use them. */
+  keyPair(r: CertRef): KeyPair {
+    const c = this.repo.certificate(r.node, r.unit, 'active');
+    if (!c) throw new ClusterError(`no active ${r.unit} certificate on ${r.node}`);
+    return { certPem: c.cert_pem, keyPem: c.key_pem };
+  }
+
+  private ipOf = (server: string): string => this.node(server).ip;
+
+  private writeTrustFile(node: string, plan: TrustFilePlan, spec: string, signerName: string, signer?: KeyPair): void {
+    const content = buildTrustFile(plan, (r) => this.keyPair(r), this.ipOf, this.clock.now(), signer);
+    this.repo.putTftpFile({ node, name: plan.fileName, content, modified_at: this.clock.now().toISOString(), spec, signer: signerName });
+  }
+
+  /**
+   * Rebuilds every ITL whose contents changed (TFTP keeps an unchanged ITL byte for byte: "Tftp Itl
+   * hash not changed"). Nodes in `restarted` had Cisco Tftp (re)started: a reset ITL there gives way
+   * to the normal one. Runs inside the caller's transaction.
+   */
+  refreshTrustFiles(actor: Actor | null, restarted: string[] = []): void {
+    const state = this.trustState();
+    for (const n of state.nodes) {
+      const current = this.repo.tftpFile(n.name, ITL_FILE);
+      if (!n.tftp) {
+        if (current) this.repo.deleteTftpFile(n.name, ITL_FILE);
+        continue;
+      }
+      const plan = planItl(state, n.name);
+      const spec = planKey(plan, (r) => this.keyPair(r));
+      const keep = current && (current.spec === spec || (current.spec === `reset:${spec}` && !restarted.includes(n.name)));
+      if (keep) continue;
+      this.writeTrustFile(n.name, plan, spec, plan.signer.unit);
+      this.record(actor, 'itl-built', { node: n.name, signer: plan.signer.unit, records: plan.records.length });
+    }
+  }
+
+  tftpFiles(node: string): TftpFileRow[] {
+    return this.repo.tftpFiles(node);
+  }
+  tftpFile(node: string, name: string): TftpFileRow | undefined {
+    return this.repo.tftpFile(node, name);
+  }
+
+  /** Nodes where Cisco Tftp is activated and running. */
+  activeTftpNodes(): string[] {
+    return this.nodes().map((n) => n.name).filter((n) => this.serviceStarted(n, TFTP));
+  }
+
+  /**
+   * utils itl reset localkey|remotekey: the publisher's ITL signed by another key (the publisher's
+   * CallManager key on 12.0+, ITLRecovery before; or a key imported from ITLRecovery.p12), sent to
+   * every active TFTP node. Returns those nodes.
+   */
+  resetItl(actor: Actor, imported?: KeyPair): string[] {
+    return this.store.transaction(() => {
+      const state = this.trustState();
+      const pub = state.publisher;
+      const plan = planItl(state, pub);
+      const resetSigner: CertRef = state.profile.normalSigner === 'ITLRecovery' ? { node: pub, unit: 'CallManager' } : { node: pub, unit: 'ITLRecovery' };
+      const signer = imported ?? this.keyPair(resetSigner);
+      const targets = this.activeTftpNodes();
+      for (const node of targets) {
+        const normal = planKey(planItl(state, node), (r) => this.keyPair(r));
+        this.writeTrustFile(node, { ...plan, signer: resetSigner }, `reset:${normal}`, imported ? 'ITLRecovery.p12' : resetSigner.unit, signer);
+      }
+      this.record(actor, 'itl-reset', { signer: imported ? 'ITLRecovery.p12' : resetSigner.unit, nodes: targets });
+      return targets;
+    });
+  }
+
+  /**
+   * utils ctl: builds the tokenless CTL and puts the same file on every node. `mode` sets the
+   * cluster security mode; `signWith` overrides the signer (reset localkey signs with CallManager).
+   */
+  writeCtl(actor: Actor, opts: { mixed: boolean; signWith?: 'CallManager' }): void {
+    this.store.transaction(() => {
+      const wasMixed = this.mixedMode;
+      this.repo.setSetting('ClusterSecurityMode', opts.mixed ? '1' : '0');
+      const state = this.trustState();
+      const plan = planCtl(state, opts.mixed);
+      if (opts.signWith) plan.signer = { node: state.publisher, unit: opts.signWith };
+      const spec = planKey(plan, (r) => this.keyPair(r));
+      for (const n of state.nodes) this.writeTrustFile(n.name, plan, spec, plan.signer.unit);
+      this.record(actor, 'ctl-built', { mixed: opts.mixed, wasMixed, signer: plan.signer.unit });
+      this.refreshTrustFiles(actor);
+    });
+  }
+
+  deleteTftpFile(actor: Actor, name: string): boolean {
+    return this.store.transaction(() => {
+      const deleted = this.repo.deleteTftpFile(actor.node, name);
+      if (deleted) this.record(actor, 'tftp-file-deleted', { name });
+      return deleted;
+    });
   }
 
   // --- event log ----------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import type { ClusterConfig, UserConfig } from './config';
 import { versionProfile } from './versions';
 import { unitsOnNode, unitSubject, SELF_SIGNED_DESCRIPTION, DEFAULT_VALIDITY_YEARS, type UnitDefinition } from './units';
 import { NOT_ACTIVATED } from './services';
+import { Cluster } from './cluster';
+import { SimClock } from '../clock/clock';
 
 export interface InitProgress {
   (done: number, total: number): void;
@@ -96,5 +98,7 @@ export async function initializeCluster(
       wall_time: at, sim_time: at, node: null, user: null, command: 'ucmsim init', kind: 'cluster-created',
       change: JSON.stringify({ nodes: cfg.nodes.map((n) => n.name), version: cfg.version, certificates: jobs.length }),
     });
+    // Activating Cisco Tftp builds each node's ITL.
+    new Cluster(store, new SimClock(0)).refreshTrustFiles(null);
   });
 }

@@ -74,4 +74,16 @@ export const migrations: string[] = [
   CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
   `,
+  // 2: the files each node's TFTP directory holds (ITLFile.tlv, CTLFile.tlv, ...)
+  `
+  CREATE TABLE tftp_files (
+    node TEXT NOT NULL REFERENCES nodes(name),
+    name TEXT NOT NULL,
+    content BLOB NOT NULL,
+    modified_at TEXT NOT NULL,
+    spec TEXT NOT NULL,              -- what the file was built from; an unchanged spec is not rebuilt
+    signer TEXT NOT NULL,            -- unit whose key signed it (ITLRecovery, CallManager, ...)
+    PRIMARY KEY (node, name)
+  );
+  `,
 ];

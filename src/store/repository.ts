@@ -48,6 +48,14 @@ export interface UserRow {
   privilege: number;
   password_hash: string;
 }
+export interface TftpFileRow {
+  node: string;
+  name: string;
+  content: Buffer;
+  modified_at: string;
+  spec: string;
+  signer: string;
+}
 export interface EventRow {
   id: number;
   wall_time: string;
@@ -155,6 +163,23 @@ export class Repository {
       `INSERT INTO users VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET privilege = excluded.privilege, password_hash = excluded.password_hash`,
       r.name, r.privilege, r.password_hash,
     );
+  }
+
+  tftpFiles(node: string): TftpFileRow[] {
+    return this.all<TftpFileRow>('SELECT * FROM tftp_files WHERE node = ? ORDER BY name', node);
+  }
+  tftpFile(node: string, name: string): TftpFileRow | undefined {
+    return this.one<TftpFileRow>('SELECT * FROM tftp_files WHERE node = ? AND name = ?', node, name);
+  }
+  putTftpFile(r: TftpFileRow): void {
+    this.run(
+      `INSERT INTO tftp_files VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (node, name) DO UPDATE SET
+         content = excluded.content, modified_at = excluded.modified_at, spec = excluded.spec, signer = excluded.signer`,
+      r.node, r.name, r.content, r.modified_at, r.spec, r.signer,
+    );
+  }
+  deleteTftpFile(node: string, name: string): boolean {
+    return this.run('DELETE FROM tftp_files WHERE node = ? AND name = ?', node, name).changes > 0;
   }
 
   setting(key: string): string | undefined {

@@ -1,0 +1,16 @@
+// Small rules several command families share.
+import { CliError, type CommandContext } from '../src/cli/command';
+
+/** Commands CUCM runs only on the publisher refuse elsewhere. */
+export function requirePublisher(ctx: CommandContext): void {
+  if (!ctx.cluster.isPublisher(ctx.session.node)) {
+    const pub = ctx.cluster.publisher().name;
+    throw new CliError([`This command can be run only on the publisher (${pub}); it is disabled on this node.`]);
+  }
+}
+
+/** `*` wildcards of a file-spec, as `file list` and `file get` take them. */
+export function fileSpecMatcher(spec: string): (name: string) => boolean {
+  const re = new RegExp(`^${spec.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  return (name) => re.test(name);
+}

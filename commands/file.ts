@@ -1,0 +1,110 @@
+// file list tftp, file get tftp (incl. ITLRecovery.p12 bundled on demand), file delete tftp.
+import { CliError, type CommandSpec, type CommandContext } from '../src/cli/command';
+import { buildPkcs12 } from '../src/pki';
+import { sftpUpload } from '../src/net/sftp-client';
+import { fileSpecMatcher } from './common';
+import { askSftpTarget, sftpStep } from './sftp-dialog';
+
+const P12 = 'ITLRecovery.p12';
+const TFTP_DIR = '/usr/local/cm/tftp';
+
+/** The names in this node's TFTP directory (ITLRecovery.p12 is bundled on the publisher on request). */
+function tftpNames(ctx: { cluster: CommandContext['cluster']; node: string }): string[] {
+  const names = ctx.cluster.tftpFiles(ctx.node).map((f) => f.name);
+  return ctx.cluster.isPublisher(ctx.node) ? [...names, P12].sort() : names;
+}
+
+async function p12Bundle(ctx: CommandContext): Promise<Buffer> {
+  const password = await ctx.ask('Enter a password to protect ITLRecovery.p12: ', { mask: '*' });
+  const again = await ctx.ask('Re-enter the password: ', { mask: '*' });
+  if (password !== again) throw new CliError(['The passwords do not match.']);
+  if (password.length < 6) throw new CliError(['The password must be at least 6 characters long.']);
+  const pair = ctx.cluster.keyPair({ node: ctx.session.node, unit: 'ITLRecovery' });
+  return buildPkcs12({ keyPem: pair.keyPem, certPem: pair.certPem, password, friendlyName: 'ITLRecovery' });
+}
+
+function sizeLines(bytes: number): string[] {
+  return [`Total size in Bytes: ${bytes}`, `Total size in Kbytes: ${(bytes / 1024).toFixed(4)}`];
+}
+
+const fileSpecArg = (describe: string) => ({
+  name: 'file-spec', describe, required: true,
+  choices: (c: { cluster: CommandContext['cluster']; node: string }) => tftpNames(c),
+});
+
+export const fileCommands: CommandSpec[] = [
+  {
+    path: 'file list tftp',
+    privilege: 0,
+    args: [fileSpecArg('file to list; may contain * as wildcard'), { name: 'options', describe: 'detail', required: false }],
+    description: ['This command lists TFTP files.'],
+    example: ['admin:file list tftp *.tlv', 'CTLFile.tlv', 'ITLFile.tlv', 'dir count = 0, file count = 2'],
+    async run(ctx, args) {
+      const match = fileSpecMatcher(args['file-spec']);
+      const detail = args.options?.toLowerCase() === 'detail';
+      if (args.options && !detail) throw new CliError([`Invalid option: ${args.options}`]);
+      const files = ctx.cluster.tftpFiles(ctx.session.node).filter((f) => match(f.name));
+      for (const f of files) {
+        if (!detail) ctx.line(f.name);
+        else {
+          const d = new Date(f.modified_at);
+          const day = new Intl.DateTimeFormat('en-GB', { timeZone: ctx.cluster.timeZone, day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(d);
+          const p = Object.fromEntries(day.map((x) => [x.type, x.value]));
+          ctx.line(`${p.day} ${p.month},${p.year} ${p.hour}:${p.minute}:${p.second}${f.content.length.toLocaleString('en-US').padStart(13)}  ${f.name}`);
+        }
+      }
+      ctx.line(`dir count = 0, file count = ${files.length}`);
+    },
+  },
+  {
+    path: 'file get tftp',
+    privilege: 0,
+    args: [fileSpecArg('file to send; may contain * as wildcard')],
+    description: [
+      'This command sends a TFTP file to another system by using SFTP. After the command identifies the',
+      'specified files, you get prompted to enter an SFTP host, username, and password.',
+      'file get tftp ITLRecovery.p12 exports the ITL Recovery key pair, protected by a password you choose.',
+    ],
+    example: ['admin:file get tftp ITLRecovery.p12'],
+    async run(ctx, args) {
+      const match = fileSpecMatcher(args['file-spec']);
+      const names = tftpNames({ cluster: ctx.cluster, node: ctx.session.node }).filter(match);
+      if (names.length === 0) throw new CliError(['No files matched the file specification.']);
+      const files: { name: string; content: Buffer }[] = [];
+      for (const name of names) {
+        files.push({ name, content: name === P12 ? await p12Bundle(ctx) : ctx.cluster.tftpFile(ctx.session.node, name)!.content });
+      }
+      ctx.line('Please wait while the system is gathering files info ...');
+      for (const f of files) ctx.line(`Get file: ${TFTP_DIR}/${f.name}`);
+      ctx.lines(['done.', 'Sub-directories were not traversed.', `Number of files affected: ${files.length}`, ...sizeLines(files.reduce((n, f) => n + f.content.length, 0))]);
+      if (!(await ctx.confirm('Would you like to proceed [y/n]? '))) return;
+      ctx.line('');
+      const target = await askSftpTarget(ctx);
+      const dir = (await ctx.ask('Download directory: ')).trim() || '/';
+      ctx.line('');
+      for (const f of files) {
+        await sftpStep(() => sftpUpload(target, dir, f.name, f.content));
+        ctx.line('.');
+      }
+      ctx.line('Transfer completed.');
+      ctx.cluster.record(ctx.actor, 'file-exported', { files: files.map((f) => f.name), to: `${target.username}@${target.host}:${target.port}${dir}` });
+    },
+  },
+  {
+    path: 'file delete tftp',
+    privilege: 1,
+    args: [fileSpecArg('file to delete; may contain * as wildcard')],
+    description: ['This command deletes TFTP files of this node.'],
+    example: ['admin:file delete tftp CTLFile.tlv', 'Delete the File CTLFile.tlv? Enter "y" followed by return to continue: y', 'files: found = 1, deleted = 1'],
+    async run(ctx, args) {
+      const match = fileSpecMatcher(args['file-spec']);
+      const names = ctx.cluster.tftpFiles(ctx.session.node).map((f) => f.name).filter(match);
+      let deleted = 0;
+      for (const name of names) {
+        const answer = await ctx.ask(`Delete the File ${name}? Enter "y" followed by return to continue: `);
+        if (answer.trim().toLowerCase() === 'y' && ctx.cluster.deleteTftpFile(ctx.actor, name)) deleted++;
+      }
+      ctx.line(`files: found = ${names.length}, deleted = ${deleted}`);
+    },
+  },
+];
