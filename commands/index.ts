@@ -7,12 +7,13 @@ import { showCertCommands } from './show-cert';
 import { systemRestartCommands } from './utils-system';
 import { showItlCommands } from './show-itl';
 import { ctlCommands } from './utils-ctl';
-// import { itlCommands } from './utils-itl';
-// import { fileCommands } from './file';
+import { itlCommands } from './utils-itl';
+import { fileCommands } from './file';
+import { setCertCommands } from './set-cert';
 
 export function allCommands(): CommandSpec[] {
   return [
     ...sessionCommands, ...systemCommands, ...showCertCommands, ...showItlCommands, ...serviceCommands,
-    ...systemRestartCommands, ...ctlCommands, // ...itlCommands, ...fileCommands,
+    ...systemRestartCommands, ...ctlCommands, ...itlCommands, ...fileCommands, ...setCertCommands,
   ];
 }

@@ -13,6 +13,9 @@ import {
   type TrustState, type CertRef, type KeyPair, type TrustFilePlan,
 } from './trustfiles';
 import type { TftpFileRow } from '../store/repository';
+import { activatePending } from './certificates';
+import { ClusterError } from './errors';
+import { UNITS } from './units';
 
 /** Who did something, for the event log. */
 export interface Actor {
@@ -26,7 +29,7 @@ export interface ServiceStatus {
   state: ServiceState;
 }
 
-export class ClusterError extends Error {}
+export { ClusterError };
 
 export const TFTP = 'Cisco Tftp';
 export const CAPF_SERVICE = 'Cisco Certificate Authority Proxy Function';
@@ -136,6 +139,7 @@ export class Cluster {
           node: actor.node, name: s.def.name, activated: plan.next.activated ? 1 : 0, state: plan.next.state, reason: plan.next.reason,
         });
         this.record(actor, `service-${action}`, { service: s.def.name, from: s.state, to: plan.next });
+        if (plan.next.state === 'STARTED') activatePending(this, actor, actor.node, s.def.name);
         // Starting Cisco Tftp makes it build its ITL afresh (undoing a reset ITL).
         const tftpStarts = s.def.name === TFTP && plan.next.state === 'STARTED';
         this.refreshTrustFiles(actor, tftpStarts ? [actor.node] : []);
@@ -154,17 +158,23 @@ export class Cluster {
       }
       this.repo.setBootedAt(actor.node, this.clock.now().toISOString());
       this.record(actor, 'node-restart', { node: actor.node });
+      activatePending(this, actor, actor.node, 'all');
       this.refreshTrustFiles(actor, [actor.node]);
     });
   }
 
   // --- certificates -------------------------------------------------------------------------
 
+  /** The certificates in use, in the order `show cert list own` prints the units. */
   ownCertificates(node: string): CertificateRow[] {
-    return this.repo.certificates(node, 'active');
+    const order = (c: CertificateRow) => UNITS.findIndex((u) => u.unit === c.unit);
+    return this.repo.certificates(node, 'active').sort((a, b) => order(a) - order(b));
   }
   ownCertificate(node: string, unit: string): CertificateRow | undefined {
     return this.ownCertificates(node).find((c) => c.unit.toLowerCase() === unit.toLowerCase());
+  }
+  pendingCertificates(node: string): CertificateRow[] {
+    return this.repo.certificates(node, 'pending');
   }
   trustCertificates(node: string): TrustRow[] {
     return this.repo.trust(node);

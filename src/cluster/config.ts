@@ -26,6 +26,10 @@ export interface NodeConfig {
 export interface ClusterConfig {
   name: string;
   version: string;
+  /** the cluster was upgraded to this version (ITLRecovery carried over keeps 5 years) */
+  upgraded: boolean;
+  /** FIPS mode: certificates are always signed with SHA256 */
+  fips: boolean;
   domain: string;
   timeZone: string;
   certificateSubject: { OU: string; O: string; L: string; ST: string; C: string };
@@ -101,6 +105,8 @@ export function loadClusterConfig(file = path.join(ETC_DIR, 'cluster.yaml'), ser
   return {
     name: String(c.name ?? 'StandAloneCluster'),
     version: String(need(c.version, 'cluster.version')),
+    upgraded: c.upgraded === true,
+    fips: c['fips-mode'] === true,
     domain: String(need(c.domain, 'cluster.domain')),
     timeZone,
     certificateSubject: {

@@ -8,17 +8,12 @@ import type { ClusterConfig, UserConfig } from './config';
 import { versionProfile } from './versions';
 import { unitsOnNode, unitSubject, SELF_SIGNED_DESCRIPTION, DEFAULT_VALIDITY_YEARS, type UnitDefinition } from './units';
 import { NOT_ACTIVATED } from './services';
+import { validityEnd } from './keyrules';
 import { Cluster } from './cluster';
 import { SimClock } from '../clock/clock';
 
 export interface InitProgress {
   (done: number, total: number): void;
-}
-
-function addYears(d: Date, years: number): Date {
-  const r = new Date(d);
-  r.setUTCFullYear(r.getUTCFullYear() + years);
-  return r;
 }
 
 export function trustFileName(certPem: string): string {
@@ -43,14 +38,15 @@ export async function initializeCluster(
   let done = 0;
   const issued: IssuedCertificate[] = await Promise.all(
     jobs.map(async ({ node, def }) => {
-      const years = def.unit === 'ITLRecovery' ? profile.itlRecoveryYears : DEFAULT_VALIDITY_YEARS;
+      // An ITLRecovery carried through an upgrade keeps the 5 years it was issued with.
+      const years = def.unit === 'ITLRecovery' && !cfg.upgraded ? profile.itlRecoveryYears : DEFAULT_VALIDITY_YEARS;
       const cert = await createSelfSigned({
         keyType: def.keyType,
         keySize: def.keySize,
-        hash: def.hash,
+        hash: def.hash, // SHA256, which FIPS mode requires anyway
         subject: unitSubject(def.unit, node, cfg, capfSuffix),
         notBefore: now,
-        notAfter: addYears(now, years),
+        notAfter: validityEnd(now, years),
         purpose: def.unit,
       });
       progress?.(++done, jobs.length);

@@ -1,0 +1,84 @@
+// The certificate manager: regeneration, activation on restart of the related services, and the
+// trust-store copies every node keeps. Operations run inside the caller's transaction unless noted.
+import { createSelfSigned, certificateInfo } from '../pki';
+import type { Cluster, Actor } from './cluster';
+import { ClusterError } from './errors';
+import { unitDefinition, SELF_SIGNED_DESCRIPTION, type UnitDefinition } from './units';
+import { resolveRegenSpec, validityEnd, type RegenChoice, type RegenSpec } from './keyrules';
+import type { CertificateRow } from '../store/repository';
+
+/** Units whose new certificate is in use at once: TVS restarts itself; ITLRecovery has no service. */
+const ACTIVE_AT_ONCE = new Set(['TVS', 'ITLRecovery']);
+
+export interface RegenResult {
+  def: UnitDefinition;
+  spec: RegenSpec;
+  /** waiting for a restart of the related services */
+  pending: boolean;
+  /** the certificate it replaces was CA-signed */
+  replacedCaSigned: boolean;
+}
+
+export function unitOnNode(cluster: Cluster, node: string, unit: string): { def: UnitDefinition; current: CertificateRow } {
+  const def = unitDefinition(unit);
+  const current = def && cluster.ownCertificate(node, def.unit);
+  if (!def || !current) throw new ClusterError(`There is no ${unit} certificate on ${node}.`);
+  return { def, current };
+}
+
+/** set cert regen / sim cert regen: a new key pair and serial with the unit's subject. */
+export async function regenerateCertificate(cluster: Cluster, actor: Actor, unit: string, choice?: RegenChoice): Promise<RegenResult> {
+  const { def, current } = unitOnNode(cluster, actor.node, unit);
+  const spec = resolveRegenSpec(def, cluster.profile, cluster.config.fips, choice);
+  const notBefore = cluster.clock.now();
+  const issued = await createSelfSigned({
+    keyType: def.keyType,
+    keySize: spec.keySize,
+    hash: spec.hash,
+    subject: certificateInfo(current.cert_pem).subject,
+    notBefore,
+    notAfter: validityEnd(notBefore, spec.validityYears),
+    purpose: def.unit,
+  });
+  const pending = !ACTIVE_AT_ONCE.has(def.unit);
+  cluster.store.transaction(() => {
+    for (const old of cluster.repo.certificates(actor.node, 'pending')) {
+      if (old.unit === def.unit) cluster.repo.setCertificateStatus(old.id, 'retired');
+    }
+    const id = cluster.repo.insertCertificate({
+      node: actor.node, unit: def.unit, status: 'pending', cert_pem: issued.certPem, key_pem: issued.keyPem,
+      description: SELF_SIGNED_DESCRIPTION, created_at: notBefore.toISOString(),
+    });
+    cluster.record(actor, 'certificate-regenerated', { unit: def.unit, serial: issued.serialHex, ...spec, pending });
+    if (!pending) activate(cluster, actor, cluster.repo.certificates(actor.node, 'pending').find((c) => c.id === id)!);
+  });
+  return { def, spec, pending, replacedCaSigned: current.description !== SELF_SIGNED_DESCRIPTION };
+}
+
+/** Makes a pending certificate the one in use, updates every node's trust store and the ITLs. */
+export function activate(cluster: Cluster, actor: Actor | null, cert: CertificateRow): void {
+  const previous = cluster.repo.certificate(cert.node, cert.unit, 'active');
+  if (previous) cluster.repo.setCertificateStatus(previous.id, 'retired');
+  cluster.repo.setCertificateStatus(cert.id, 'active');
+  const def = unitDefinition(cert.unit)!;
+  if (def.trustStore && cert.description === SELF_SIGNED_DESCRIPTION) {
+    const file = `${certificateInfo(cert.cert_pem).subject.CN}.pem`;
+    const oldFile = previous ? `${certificateInfo(previous.cert_pem).subject.CN}.pem` : null;
+    for (const n of cluster.nodes()) {
+      if (oldFile && oldFile !== file) cluster.repo.deleteTrust(n.name, def.trustStore, oldFile);
+      cluster.repo.upsertTrust({
+        node: n.name, store: def.trustStore, file, cert_pem: cert.cert_pem, description: cert.description, added_at: cluster.clock.now().toISOString(),
+      });
+    }
+  }
+  cluster.record(actor, 'certificate-activated', { node: cert.node, unit: cert.unit, serial: certificateInfo(cert.cert_pem).serialHex });
+  cluster.refreshTrustFiles(actor);
+}
+
+/** A (re)start of `service` on `node` (or of the whole node) activates the certificates waiting for it. */
+export function activatePending(cluster: Cluster, actor: Actor | null, node: string, service: string | 'all'): void {
+  for (const cert of cluster.repo.certificates(node, 'pending')) {
+    const def = unitDefinition(cert.unit);
+    if (def && (service === 'all' || def.relatedServices.includes(service))) activate(cluster, actor, cert);
+  }
+}

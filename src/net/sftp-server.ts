@@ -1,0 +1,449 @@
+// The lab SFTP server: a real destination for exports (`file get tftp ITLRecovery.p12`) and a real
+// source for imports (`utils itl reset remotekey`). It serves one directory as "/" to one account,
+// speaks only the `sftp` subsystem, and never lets a path (`..` or a symlink) reach outside that
+// directory.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { constants as C, promises as fsp, type Stats } from 'node:fs';
+import type net from 'node:net';
+import path from 'node:path';
+import { Server, utils, type Attributes, type AuthContext, type Connection, type FileEntry, type SFTPWrapper } from 'ssh2';
+
+export interface LabSftpOptions {
+  /** directory served as "/" (created if missing) */
+  root: string;
+  host: string;
+  /** 0 = a free port */
+  port: number;
+  username: string;
+  password: string;
+  /** an OpenSSH/PEM private key ssh2 accepts */
+  hostKey: Buffer;
+  /** largest file a client may write; default 16 MiB */
+  maxFileBytes?: number;
+  /** a connection with no traffic for this long is dropped; default 3 minutes */
+  idleTimeoutMs?: number;
+  /** delay before a failed login is answered, to slow guessing; default 300 ms */
+  authFailDelayMs?: number;
+}
+
+export interface LabSftpServer {
+  host: string;
+  port: number;
+  /** the served directory, as given */
+  root: string;
+  close(): Promise<void>;
+}
+
+const { STATUS_CODE, OPEN_MODE } = utils.sftp;
+const METHODS: AuthContext['method'][] = ['password', 'keyboard-interactive'];
+const MAX_HANDLES = 256; // per session: a client leaking handles cannot exhaust our descriptors
+const MAX_READ = 256 * 1024; // OpenSSH's own ceiling for one READ
+const DIR_BATCH = 100;
+const MAX_CONNECTIONS = 64;
+
+/** A refusal with its SFTP status code and the short text the client shows. */
+class Refusal extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+const denied = () => new Refusal(STATUS_CODE.PERMISSION_DENIED, 'Permission denied');
+
+/** Maps a node fs error the way OpenSSH's sftp-server maps errno. */
+function statusOf(err: unknown): { code: number; message: string } {
+  if (err instanceof Refusal) return { code: err.code, message: err.message };
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+    case 'EBADF':
+    case 'ELOOP':
+      return { code: STATUS_CODE.NO_SUCH_FILE, message: 'No such file' };
+    case 'EPERM':
+    case 'EACCES':
+    case 'EROFS':
+      return { code: STATUS_CODE.PERMISSION_DENIED, message: 'Permission denied' };
+    case 'EEXIST':
+      return { code: STATUS_CODE.FAILURE, message: 'File exists' };
+    case 'EISDIR':
+      return { code: STATUS_CODE.FAILURE, message: 'Is a directory' };
+    case 'ENOTEMPTY':
+      return { code: STATUS_CODE.FAILURE, message: 'Directory not empty' };
+    default:
+      return { code: STATUS_CODE.FAILURE, message: 'Failure' };
+  }
+}
+
+/** The client's path as an absolute path inside the served tree ("/a/b"); relative paths start at "/".
+ *  Refused when `..` would climb above "/". */
+export function virtualPath(p: string): string {
+  const parts: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (!parts.length) throw denied();
+      parts.pop();
+    } else parts.push(seg);
+  }
+  return '/' + parts.join('/');
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const h = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(h(a), h(b));
+}
+
+function toAttrs(st: Stats): Attributes {
+  return {
+    mode: st.mode,
+    uid: st.uid,
+    gid: st.gid,
+    size: st.size,
+    atime: Math.floor(st.atimeMs / 1000),
+    mtime: Math.floor(st.mtimeMs / 1000),
+  };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** The `ls -l` line OpenSSH's `ls -l` prints verbatim. */
+function longname(name: string, st: Stats, owner: string): string {
+  const type = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : '-';
+  let perms = '';
+  for (let shift = 6; shift >= 0; shift -= 3) {
+    const bits = (st.mode >> shift) & 7;
+    perms += (bits & 4 ? 'r' : '-') + (bits & 2 ? 'w' : '-') + (bits & 1 ? 'x' : '-');
+  }
+  const t = st.mtime;
+  const recent = Math.abs(Date.now() - t.getTime()) < 180 * 86400_000;
+  const when = `${MONTHS[t.getMonth()]} ${String(t.getDate()).padStart(2)} ${
+    recent ? `${String(t.getHours()).padStart(2, '0')}:${String(t.getMinutes()).padStart(2, '0')}` : ` ${t.getFullYear()}`
+  }`;
+  const user = owner.slice(0, 8).padEnd(8);
+  return `${type}${perms} ${String(st.nlink).padStart(4)} ${user} ${user} ${String(st.size).padStart(8)} ${when} ${name}`;
+}
+
+type Handle =
+  | { kind: 'file'; fh: fsp.FileHandle; append: boolean }
+  | { kind: 'dir'; dir: string; names: string[] };
+
+export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpServer> {
+  const maxFileBytes = opts.maxFileBytes ?? 16 * 1024 * 1024;
+  const idleTimeoutMs = opts.idleTimeoutMs ?? 180_000;
+  const authFailDelayMs = opts.authFailDelayMs ?? 300;
+  await fsp.mkdir(opts.root, { recursive: true });
+  // Compare against the real location, so a root reached through a symlink (/tmp on some systems) works.
+  const realRoot = await fsp.realpath(opts.root);
+  const inside = (p: string) => p === realRoot || p.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
+
+  /** Where a client path really lands on disk, refused if outside root. With `follow`, a symlink in the
+   *  last component is followed (STAT, OPEN); without, the last component itself is meant (LSTAT,
+   *  REMOVE, RENAME). Symlinks in earlier components are always followed, and checked. */
+  async function local(clientPath: string, follow: boolean): Promise<string> {
+    const vp = virtualPath(clientPath);
+    if (vp === '/') return realRoot;
+    const lexical = path.join(realRoot, vp);
+    let real: string;
+    if (follow) {
+      try {
+        real = await fsp.realpath(lexical);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        // Missing is fine (a file about to be created) unless it is a dangling symlink: creating
+        // through it would write wherever it points.
+        const link = await fsp.lstat(lexical).catch(() => null);
+        if (link) throw denied();
+        real = path.join(await fsp.realpath(path.dirname(lexical)), path.basename(lexical));
+      }
+    } else {
+      real = path.join(await fsp.realpath(path.dirname(lexical)), path.basename(lexical));
+    }
+    if (!inside(real)) throw denied();
+    return real;
+  }
+
+  /** Like `local`, for operations that change the entry itself: the served root is not theirs to touch. */
+  async function localEntry(clientPath: string): Promise<string> {
+    const p = await local(clientPath, false);
+    if (p === realRoot) throw denied();
+    return p;
+  }
+
+  const connections = new Set<Connection>();
+  const server = new Server({ hostKeys: [opts.hostKey] }, (client) => {
+    connections.add(client);
+    const sock = (client as unknown as { _sock?: net.Socket })._sock;
+    // Without TCP_NODELAY every small SFTP reply waits on a delayed ACK (tens of ms per request).
+    sock?.setNoDelay(true);
+    // An abandoned lab connection must not hold descriptors forever.
+    sock?.setTimeout(idleTimeoutMs, () => sock.destroy());
+
+    const check = async (user: string, password: string): Promise<boolean> => {
+      const ok = sameSecret(user, opts.username) && sameSecret(password, opts.password);
+      if (!ok) await new Promise((r) => setTimeout(r, authFailDelayMs));
+      return ok;
+    };
+    client.on('authentication', (ctx) => {
+      const answer = (ok: boolean) => (ok ? ctx.accept() : ctx.reject(METHODS));
+      if (ctx.method === 'password') {
+        check(ctx.username, ctx.password).then(answer, () => ctx.reject(METHODS));
+      } else if (ctx.method === 'keyboard-interactive') {
+        ctx.prompt([{ prompt: 'Password: ', echo: false }], (answers) => {
+          check(ctx.username, answers[0] ?? '').then(answer, () => ctx.reject(METHODS));
+        });
+      } else {
+        ctx.reject(METHODS);
+      }
+    });
+
+    client.on('ready', () => {
+      client.on('session', (acceptSession) => {
+        const session = acceptSession();
+        session.on('pty', (_a, reject) => reject?.());
+        session.on('shell', (_a, reject) => reject?.());
+        session.on('exec', (_a, reject) => reject?.());
+        session.on('subsystem', (_a, reject) => reject?.());
+        session.on('sftp', (accept) => serveSftp(accept(), opts.username));
+      });
+    });
+    client.on('error', () => {
+      /* a client that vanishes mid-transfer is not the server's problem */
+    });
+    client.on('close', () => connections.delete(client));
+  });
+  server.maxConnections = MAX_CONNECTIONS;
+
+  function serveSftp(sftp: SFTPWrapper, owner: string): void {
+    const handles = new Map<number, Handle>();
+    let nextHandle = 1;
+
+    const newHandle = (h: Handle): Buffer => {
+      if (handles.size >= MAX_HANDLES) throw new Refusal(STATUS_CODE.FAILURE, 'Too many open handles');
+      const id = nextHandle++;
+      handles.set(id, h);
+      const buf = Buffer.alloc(4);
+      buf.writeUInt32BE(id);
+      return buf;
+    };
+    const handleOf = (buf: Buffer): Handle => {
+      const h = buf.length === 4 ? handles.get(buf.readUInt32BE()) : undefined;
+      if (!h) throw new Refusal(STATUS_CODE.FAILURE, 'Invalid handle');
+      return h;
+    };
+    const fileOf = (buf: Buffer) => {
+      const h = handleOf(buf);
+      if (h.kind !== 'file') throw new Refusal(STATUS_CODE.FAILURE, 'Not a file handle');
+      return h;
+    };
+    const ok = (reqid: number) => sftp.status(reqid, STATUS_CODE.OK);
+
+    /** Runs one request; any throw becomes the matching STATUS reply. */
+    const run = (reqid: number, work: () => Promise<void>): void => {
+      work().catch((err) => {
+        const { code, message } = statusOf(err);
+        try {
+          sftp.status(reqid, code, message);
+        } catch {
+          /* channel already gone */
+        }
+      });
+    };
+
+    const checkSize = (size: number) => {
+      if (size > maxFileBytes) throw new Refusal(STATUS_CODE.FAILURE, `File would exceed the ${maxFileBytes}-byte limit`);
+    };
+
+    /** SETSTAT/FSETSTAT: apply what a lab needs (mode, size, times); ownership is ignored. */
+    const applyAttrs = async (target: { chmod(m: number): Promise<void>; truncate(n: number): Promise<void>; utimes(a: number, m: number): Promise<void> }, attrs: Partial<Attributes>) => {
+      if (typeof attrs.size === 'number') {
+        checkSize(attrs.size);
+        await target.truncate(attrs.size);
+      }
+      if (typeof attrs.mode === 'number') await target.chmod(attrs.mode & 0o7777);
+      if (typeof attrs.atime === 'number' && typeof attrs.mtime === 'number') await target.utimes(attrs.atime, attrs.mtime);
+    };
+
+    const rename = async (from: string, to: string) => {
+      // POSIX semantics (replace an existing file), which is what uploaders that write-then-rename rely on.
+      await fsp.rename(await localEntry(from), await localEntry(to));
+    };
+
+    sftp.on('REALPATH', (reqid, p) =>
+      run(reqid, async () => {
+        const vp = virtualPath(p);
+        sftp.name(reqid, [{ filename: vp, longname: vp, attrs: {} as Attributes }]);
+      }),
+    );
+    sftp.on('STAT', (reqid, p) => run(reqid, async () => sftp.attrs(reqid, toAttrs(await fsp.stat(await local(p, true))))));
+    sftp.on('LSTAT', (reqid, p) => run(reqid, async () => sftp.attrs(reqid, toAttrs(await fsp.lstat(await local(p, false))))));
+    sftp.on('FSTAT', (reqid, h) => run(reqid, async () => sftp.attrs(reqid, toAttrs(await fileOf(h).fh.stat()))));
+
+    sftp.on('OPEN', (reqid, p, pflags, attrs) =>
+      run(reqid, async () => {
+        const read = (pflags & OPEN_MODE.READ) !== 0;
+        const write = (pflags & OPEN_MODE.WRITE) !== 0;
+        let flags = read && write ? C.O_RDWR : write ? C.O_WRONLY : C.O_RDONLY;
+        if (pflags & OPEN_MODE.CREAT) flags |= C.O_CREAT;
+        if (pflags & OPEN_MODE.CREAT && pflags & OPEN_MODE.EXCL) flags |= C.O_EXCL;
+        if (pflags & OPEN_MODE.TRUNC) flags |= C.O_TRUNC;
+        if (pflags & OPEN_MODE.APPEND) flags |= C.O_APPEND;
+        const mode = typeof attrs?.mode === 'number' ? attrs.mode & 0o777 : 0o644;
+        const fh = await fsp.open(await local(p, true), flags, mode);
+        try {
+          // Linux lets O_RDONLY open a directory; SFTP clients expect that to fail here, not at READ.
+          if ((await fh.stat()).isDirectory()) throw new Refusal(STATUS_CODE.FAILURE, 'Is a directory');
+          sftp.handle(reqid, newHandle({ kind: 'file', fh, append: (pflags & OPEN_MODE.APPEND) !== 0 }));
+        } catch (e) {
+          await fh.close();
+          throw e;
+        }
+      }),
+    );
+    sftp.on('READ', (reqid, h, offset, len) =>
+      run(reqid, async () => {
+        const { fh } = fileOf(h);
+        const buf = Buffer.alloc(Math.min(len, MAX_READ));
+        const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
+        if (bytesRead === 0 && len > 0) sftp.status(reqid, STATUS_CODE.EOF);
+        else sftp.data(reqid, buf.subarray(0, bytesRead));
+      }),
+    );
+    sftp.on('WRITE', (reqid, h, offset, data) =>
+      run(reqid, async () => {
+        const f = fileOf(h);
+        checkSize((f.append ? (await f.fh.stat()).size : offset) + data.length);
+        await f.fh.write(data, 0, data.length, f.append ? null : offset);
+        ok(reqid);
+      }),
+    );
+    sftp.on('FSETSTAT', (reqid, h, attrs) =>
+      run(reqid, async () => {
+        await applyAttrs(fileOf(h).fh, attrs);
+        ok(reqid);
+      }),
+    );
+    sftp.on('SETSTAT', (reqid, p, attrs) =>
+      run(reqid, async () => {
+        const target = await local(p, true);
+        await applyAttrs(
+          {
+            chmod: (m) => fsp.chmod(target, m),
+            truncate: (n) => fsp.truncate(target, n),
+            utimes: (a, m) => fsp.utimes(target, a, m),
+          },
+          attrs,
+        );
+        ok(reqid);
+      }),
+    );
+
+    sftp.on('OPENDIR', (reqid, p) =>
+      run(reqid, async () => {
+        const dir = await local(p, true);
+        const names = await fsp.readdir(dir);
+        sftp.handle(reqid, newHandle({ kind: 'dir', dir, names: ['.', '..', ...names] }));
+      }),
+    );
+    sftp.on('READDIR', (reqid, h) =>
+      run(reqid, async () => {
+        const d = handleOf(h);
+        if (d.kind !== 'dir') throw new Refusal(STATUS_CODE.FAILURE, 'Not a directory handle');
+        const entries: FileEntry[] = [];
+        while (d.names.length && entries.length < DIR_BATCH) {
+          const name = d.names.shift()!;
+          // `..` of the root is shown as the root itself: nothing about the parent leaks.
+          const full = name === '..' && d.dir === realRoot ? realRoot : path.join(d.dir, name);
+          const st = await fsp.lstat(full).catch(() => null); // gone since OPENDIR: skip it
+          if (st) entries.push({ filename: name, longname: longname(name, st, owner), attrs: toAttrs(st) });
+        }
+        if (entries.length) sftp.name(reqid, entries);
+        else sftp.status(reqid, STATUS_CODE.EOF);
+      }),
+    );
+    sftp.on('CLOSE', (reqid, h) =>
+      run(reqid, async () => {
+        const found = handleOf(h);
+        handles.delete(h.readUInt32BE());
+        if (found.kind === 'file') await found.fh.close();
+        ok(reqid);
+      }),
+    );
+
+    sftp.on('REMOVE', (reqid, p) =>
+      run(reqid, async () => {
+        await fsp.unlink(await localEntry(p));
+        ok(reqid);
+      }),
+    );
+    sftp.on('RENAME', (reqid, from, to) =>
+      run(reqid, async () => {
+        await rename(from, to);
+        ok(reqid);
+      }),
+    );
+    sftp.on('MKDIR', (reqid, p, attrs) =>
+      run(reqid, async () => {
+        await fsp.mkdir(await localEntry(p), typeof attrs?.mode === 'number' ? attrs.mode & 0o777 : 0o755);
+        ok(reqid);
+      }),
+    );
+    sftp.on('RMDIR', (reqid, p) =>
+      run(reqid, async () => {
+        await fsp.rmdir(await localEntry(p));
+        ok(reqid);
+      }),
+    );
+    // ssh2's server does not advertise extensions in its VERSION reply, so clients rarely send this;
+    // answered anyway for a client that tries it blind.
+    sftp.on('EXTENDED', (reqid, name, data) =>
+      run(reqid, async () => {
+        if (name !== 'posix-rename@openssh.com' || !data) throw new Refusal(STATUS_CODE.OP_UNSUPPORTED, 'Unsupported');
+        const fromLen = data.readUInt32BE(0);
+        const from = data.toString('utf8', 4, 4 + fromLen);
+        const toLen = data.readUInt32BE(4 + fromLen);
+        const to = data.toString('utf8', 8 + fromLen, 8 + fromLen + toLen);
+        await rename(from, to);
+        ok(reqid);
+      }),
+    );
+
+    const release = () => {
+      for (const h of handles.values()) if (h.kind === 'file') h.fh.close().catch(() => undefined);
+      handles.clear();
+    };
+    sftp.on('close', release);
+    // The client is done sending (OpenSSH `sftp` at the end of a batch): close the channel, or it
+    // waits for us forever.
+    sftp.on('end', () => {
+      release();
+      sftp.end();
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as net.AddressInfo).port;
+
+  return {
+    host: opts.host,
+    port,
+    root: opts.root,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const c of connections) {
+          c.end();
+          // A peer that ignores the disconnect must not keep close() waiting.
+          const sock = (c as unknown as { _sock?: net.Socket })._sock;
+          setTimeout(() => sock?.destroy(), 1000).unref();
+        }
+      }),
+  };
+}

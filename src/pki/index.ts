@@ -1,0 +1,4 @@
+export * from './certificates';
+export * from './pkcs12';
+export * from './show-cert';
+export { javaDate } from './javadate';
