@@ -48,7 +48,10 @@ async function control(ctx: CommandContext, typed: string, action: ServiceAction
   // The change lands only now, so Ctrl-C during the polling above leaves the service as it was.
   const applied = ctx.cluster.applyService(ctx.actor, name, action);
   if (applied.outcome !== 'change') {
-    ctx.line(`${name}[${found.state.state}]  ${applied.reason}`);
+    // Another session changed the service while this one polled: report the state it is in now.
+    const now = ctx.cluster.findService(ctx.session.node, name)!.state.state;
+    if (applied.outcome === 'refused') throw new CliError([`${name}[${now}]  ${applied.reason}`]);
+    ctx.line(`${name}[${now}]  ${applied.reason}`);
     return;
   }
   for (let i = 0; i < 2; i++) ctx.line(`${name}[${applied.next.state}]  `);

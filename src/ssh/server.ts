@@ -25,9 +25,10 @@ const METHODS: AuthContext['method'][] = ['password', 'keyboard-interactive'];
 
 export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
   const { app, node } = opts;
-  const connections = new Set<Connection>();
+  /** live connections, each with a promise that settles when its socket has closed */
+  const connections = new Map<Connection, Promise<void>>();
   const server = new Server({ hostKeys: [opts.hostKey], ident: 'OpenSSH_7.4' }, (client, info) => {
-    connections.add(client);
+    connections.set(client, new Promise((done) => client.once('close', () => done())));
     // Without TCP_NODELAY each keystroke echo waits on a delayed ACK (tens of ms).
     (client as unknown as { _sock?: net.Socket })._sock?.setNoDelay(true);
     let user = '';
@@ -122,11 +123,12 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
       resolve({
         host: opts.host,
         port: addr.port,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const c of connections) c.end();
-            server.close(() => done());
-          }),
+        // Resolves once every connection has closed, so nothing writes to the store after it.
+        close: async () => {
+          const closing = new Promise<void>((done) => server.close(() => done()));
+          for (const c of connections.keys()) c.end();
+          await Promise.all([closing, ...connections.values()]);
+        },
       });
     });
   });

@@ -86,4 +86,15 @@ export const migrations: string[] = [
     PRIMARY KEY (node, name)
   );
   `,
+  // 3: certificate signing requests waiting for their CA-signed certificate (one per node and unit)
+  `
+  CREATE TABLE csrs (
+    node TEXT NOT NULL REFERENCES nodes(name),
+    unit TEXT NOT NULL,
+    csr_pem TEXT NOT NULL,
+    key_pem TEXT NOT NULL,         -- the private key the CA-signed certificate will be used with
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (node, unit)
+  );
+  `,
 ];

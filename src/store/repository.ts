@@ -198,4 +198,30 @@ export class Repository {
   events(limit = 1000): EventRow[] {
     return this.all<EventRow>('SELECT * FROM events ORDER BY id DESC LIMIT ?', limit).reverse();
   }
+
+  csrs(node: string): CsrRow[] {
+    return this.all<CsrRow>('SELECT * FROM csrs WHERE node = ? ORDER BY unit', node);
+  }
+  csr(node: string, unit: string): CsrRow | undefined {
+    return this.one<CsrRow>('SELECT * FROM csrs WHERE node = ? AND unit = ?', node, unit);
+  }
+  /** Stores a unit's CSR, replacing any older one (whose key is then gone for good). */
+  putCsr(r: CsrRow): void {
+    this.run(
+      `INSERT INTO csrs (node, unit, csr_pem, key_pem, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (node, unit) DO UPDATE SET
+         csr_pem = excluded.csr_pem, key_pem = excluded.key_pem, created_at = excluded.created_at`,
+      r.node, r.unit, r.csr_pem, r.key_pem, r.created_at,
+    );
+  }
+  deleteCsr(node: string, unit: string): boolean {
+    return this.run('DELETE FROM csrs WHERE node = ? AND unit = ?', node, unit).changes > 0;
+  }
+}
+
+export interface CsrRow {
+  node: string;
+  unit: string;
+  csr_pem: string;
+  key_pem: string;
+  created_at: string;
 }

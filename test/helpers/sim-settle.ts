@@ -1,10 +1,5 @@
-// Waiting for a simulator to notice that its clients are gone.
-//
-// Simulator.close() resolves once the listening sockets are closed, which Node reports before the
-// accepted connections' 'close' events have run; the SSH server's 'close' handler then appends a
-// 'logout' event to a store that is already closed and throws "The database connection is not
-// open" as an uncaught exception (reported as a bug). Tests call this before close() so that their
-// result does not depend on that race.
+// Waiting for a simulator to notice that its clients are gone (a client that vanishes is logged
+// out when the server sees its socket close, which happens a little later).
 import type { Simulator } from '../../src/simulator';
 import { waitUntil } from './wait';
 
