@@ -7,11 +7,11 @@ import { loadClusterConfig, loadUsers, ETC_DIR, ConfigError } from './cluster/co
 import { initializeCluster } from './cluster/init';
 import { hashPassword, verifyPassword, DEFAULT_PASSWORD } from './cluster/passwords';
 import { App } from './app';
-import { startSimulator, type Simulator } from './simulator';
+import { startSimulator, LAB_SFTP, type Simulator } from './simulator';
 import type { Privilege } from './cli/command';
 
 const USAGE = `usage:
-  ucmsim serve  [--data DIR] [--listen HOST] [--ssh-port N] [--time-scale X] [--config FILE]
+  ucmsim serve  [--data DIR] [--listen HOST] [--ssh-port N] [--sftp-port N] [--time-scale X] [--config FILE]
   ucmsim shell  [--data DIR] [--node NAME] [--time-scale X]
   ucmsim init   [--data DIR] [--config FILE] [--force]
   ucmsim passwd [--data DIR] USER        (reads the new password from the terminal or stdin)
@@ -19,6 +19,7 @@ const USAGE = `usage:
   --data DIR       data directory (default ./data)
   --listen HOST    address the SSH servers listen on (default 127.0.0.1)
   --ssh-port N     SSH port of the publisher; node i listens on N+i (default 2222; 0 picks free ports)
+  --sftp-port N    port of the lab SFTP server (default 2022; 0 picks a free port)
   --time-scale X   wall seconds per simulated second for waits (default 1; 0 makes them instant)
   --config FILE    cluster description (default etc/cluster.yaml)
 `;
@@ -81,11 +82,12 @@ async function ensureCluster(dataDir: string, configFile: string | undefined, lo
 }
 
 async function serve(argv: string[]): Promise<void> {
-  const { flags } = parseFlags(argv, { data: 'value', listen: 'value', 'ssh-port': 'value', 'time-scale': 'value', config: 'value' });
+  const { flags } = parseFlags(argv, { data: 'value', listen: 'value', 'ssh-port': 'value', 'sftp-port': 'value', 'time-scale': 'value', config: 'value' });
   const dataDir = path.resolve(String(flags.data ?? 'data'));
   const host = String(flags.listen ?? '127.0.0.1');
   const basePort = numberFlag(flags, 'ssh-port', 2222, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
   const timeScale = numberFlag(flags, 'time-scale', 1, (n) => n >= 0);
+  const sftpPort = numberFlag(flags, 'sftp-port', 2022, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
   const release = acquireServeLock(dataDir);
   let sim: Simulator | null = null;
   try {
@@ -97,8 +99,10 @@ async function serve(argv: string[]): Promise<void> {
     if (!isLoopback(host) && defaultPassword) {
       throw new UsageError(`refusing to listen on ${host} while ${admin!.name} still has the default password; run: ucmsim passwd --data ${dataDir} ${admin!.name}`);
     }
-    sim = await startSimulator({ dataDir, host, basePort, timeScale, log: (m) => console.error(m) });
+    sim = await startSimulator({ dataDir, host, basePort, sftpPort, timeScale, log: (m) => console.error(m) });
     for (const [node, s] of sim.ssh) console.log(`ssh listening on ${s.host}:${s.port} (node ${node})`);
+    const lab = sim.sftp!;
+    console.log(`lab sftp listening on ${lab.host}:${lab.port} (user ${LAB_SFTP.username}, password ${LAB_SFTP.password}, files in ${lab.root})`);
     const first = [...sim.ssh.values()][0];
     const pw = defaultPassword ? ` (password: ${DEFAULT_PASSWORD})` : '';
     console.log(`log in: ssh -p ${first.port} ${admin?.name ?? 'admin'}@${host}${pw}`);
