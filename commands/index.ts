@@ -10,10 +10,13 @@ import { ctlCommands } from './utils-ctl';
 import { itlCommands } from './utils-itl';
 import { fileCommands } from './file';
 import { setCertCommands } from './set-cert';
+import { csrCommands } from './csr';
+import { certImportCommands } from './cert-import';
 
 export function allCommands(): CommandSpec[] {
   return [
     ...sessionCommands, ...systemCommands, ...showCertCommands, ...showItlCommands, ...serviceCommands,
     ...systemRestartCommands, ...ctlCommands, ...itlCommands, ...fileCommands, ...setCertCommands,
+    ...csrCommands, ...certImportCommands,
   ];
 }

@@ -1,8 +1,7 @@
 // set cert regen <unit>, and the GUI's choices of key length, hash and validity under `sim cert`.
 import { CliError, type CommandSpec, type CommandContext } from '../src/cli/command';
 import { regenerateCertificate } from '../src/cluster/certificates';
-import { KeyRuleError, resolveRegenSpec, type RegenChoice } from '../src/cluster/keyrules';
-import { ClusterError } from '../src/cluster/errors';
+import { resolveRegenSpec, type RegenChoice } from '../src/cluster/keyrules';
 import { UNITS } from '../src/cluster/units';
 import { certificateInfo, javaDate, type HashName } from '../src/pki';
 import { requirePublisher } from './common';
@@ -32,23 +31,13 @@ async function regen(ctx: CommandContext, typed: string, choice?: RegenChoice): 
   if (!existing) throw new CliError([`There is no ${unit} certificate on this node.`]);
   // Refuse a choice the unit cannot take before asking anything.
   const def = UNITS.find((u) => u.unit === unit)!;
-  try {
-    resolveRegenSpec(def, ctx.cluster.profile, ctx.cluster.config.fips, choice);
-  } catch (e) {
-    if (e instanceof KeyRuleError) throw new CliError([e.message]);
-    throw e;
-  }
+  resolveRegenSpec(def, ctx.cluster.profile, ctx.cluster.config.fips, choice);
   if (unit === 'ITLRecovery') ctx.lines(ITLRECOVERY_WARNING);
   else ctx.line(`WARNING: This operation will overwrite any CA signed certificate previously imported for  ${unit}`);
   const proceed = await ctx.confirm('Proceed with regeneration (yes|no)? ');
   if (!proceed) return;
   if (unit === 'ITLRecovery') ctx.line('');
-  try {
-    await regenerateCertificate(ctx.cluster, ctx.actor, unit, choice);
-  } catch (e) {
-    if (e instanceof KeyRuleError || e instanceof ClusterError) throw new CliError([e.message]);
-    throw e;
-  }
+  await regenerateCertificate(ctx.cluster, ctx.actor, unit, choice);
   if (unit === 'ITLRecovery') {
     ctx.lines([
       'Successfully Regenerated Certificate for ITLRecovery.',

@@ -6,6 +6,7 @@ import { PagedOutput } from './output';
 import { bannerLines, PROMPT, FAILURE } from './banner';
 import { CliError, type CommandContext, type Privilege, type SessionControl } from './command';
 import type { Grammar } from './grammar';
+import { ClusterError } from '../cluster/errors';
 import type { Cluster } from '../cluster/cluster';
 import type { SimClock } from '../clock/clock';
 
@@ -178,8 +179,9 @@ export class CliSession implements SessionControl {
         if (e instanceof Interrupted || abort.signal.aborted) {
           this.out.newPage();
           this.out.line('Control-C pressed');
-        } else if (e instanceof CliError) {
-          for (const l of [...e.lines, FAILURE]) this.out.line(l);
+        } else if (e instanceof CliError || e instanceof ClusterError) {
+          // The cluster's refusals carry a message fit for the admin.
+          for (const l of [...(e instanceof CliError ? e.lines : [e.message]), FAILURE]) this.out.line(l);
         } else {
           this.deps.log?.(`command "${text}" on ${this.node} failed: ${(e as Error).stack ?? e}`);
           this.out.line(FAILURE);

@@ -23,6 +23,22 @@ export interface NodeConfig {
   activate: string[];
 }
 
+export interface DevicePoolConfig {
+  name: string;
+  /** CallManager group: the nodes phones register to, first is primary; also their TVS servers */
+  cmGroup: string[];
+  /** the node the pool's phones boot from (DHCP option 150) */
+  tftp: string;
+}
+
+export interface PhonesConfig {
+  count: number;
+  macPrefix: string;
+  /** model → weight in the mix */
+  models: Record<string, number>;
+  devicePools: DevicePoolConfig[];
+}
+
 export interface ClusterConfig {
   name: string;
   version: string;
@@ -36,6 +52,7 @@ export interface ClusterConfig {
   hardware: { platform: string; cpu: string; disk: string; ramMb: number };
   nodes: NodeConfig[];
   services: ServiceDefinition[];
+  phones: PhonesConfig;
 }
 
 export interface UserConfig {
@@ -124,7 +141,25 @@ export function loadClusterConfig(file = path.join(ETC_DIR, 'cluster.yaml'), ser
     },
     nodes,
     services,
+    phones: phonesConfig(doc.phones, nodes),
   };
+}
+
+function phonesConfig(p: any, nodes: NodeConfig[]): PhonesConfig {
+  const names = new Set(nodes.map((n) => n.name));
+  const count = Number(p?.count ?? 0);
+  if (!Number.isInteger(count) || count < 0 || count > 100000) throw new ConfigError('phones.count must be 0..100000');
+  const macPrefix = String(p?.['mac-prefix'] ?? '00AA00').toUpperCase();
+  if (!/^[0-9A-F]{6}$/.test(macPrefix)) throw new ConfigError('phones.mac-prefix must be 6 hex digits');
+  const models = Object.fromEntries(Object.entries(p?.models ?? { 'CP-8841': 1 }).map(([m, w]) => [m, Number(w)]));
+  const pools = ((p?.['device-pools'] ?? [{ name: 'Default', 'callmanager-group': [nodes[0].name] }]) as any[]).map((d, i) => {
+    const cmGroup = ((d['callmanager-group'] ?? []) as unknown[]).map(String);
+    if (!cmGroup.length || cmGroup.some((n) => !names.has(n))) throw new ConfigError(`device pool #${i + 1}: callmanager-group must name cluster nodes`);
+    const tftp = String(d.tftp ?? cmGroup[0]);
+    if (!names.has(tftp)) throw new ConfigError(`device pool #${i + 1}: unknown tftp node ${tftp}`);
+    return { name: String(need(d.name, `name of device pool #${i + 1}`)), cmGroup, tftp };
+  });
+  return { count, macPrefix, models, devicePools: pools };
 }
 
 export function loadUsers(file = path.join(ETC_DIR, 'users.yaml')): UserConfig[] {

@@ -3,6 +3,7 @@
 import type { HashName } from '../pki';
 import type { UnitDefinition } from './units';
 import type { VersionProfile } from './versions';
+import { ClusterError } from './errors';
 
 export interface RegenChoice {
   keySize?: number;
@@ -25,7 +26,7 @@ export function ecHashes(keySize: number): HashName[] {
 }
 export const RSA_HASHES: HashName[] = ['SHA256', 'SHA384', 'SHA512'];
 
-export class KeyRuleError extends Error {}
+export class KeyRuleError extends ClusterError {}
 
 export function defaultValidityYears(def: UnitDefinition, profile: VersionProfile): number {
   return def.unit === 'ITLRecovery' ? profile.itlRecoveryYears : 5;

@@ -97,4 +97,32 @@ export const migrations: string[] = [
     PRIMARY KEY (node, unit)
   );
   `,
+  // 4: the phone fleet; the trust lists phones install are kept once each, by hash
+  `
+  CREATE TABLE blobs (
+    hash TEXT PRIMARY KEY,
+    content BLOB NOT NULL
+  );
+  CREATE TABLE phones (
+    name TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    mac TEXT NOT NULL,
+    device_pool TEXT NOT NULL,
+    description TEXT NOT NULL,
+    ctl_hash TEXT REFERENCES blobs(hash),
+    itl_hash TEXT REFERENCES blobs(hash),
+    config_hash TEXT,                -- the last configuration file the phone accepted
+    reg_state TEXT NOT NULL,         -- reg, unr, rej (as RIS reports it)
+    reg_node TEXT,
+    reg_changed_at TEXT NOT NULL,
+    status TEXT NOT NULL,            -- the last trust-list status message, in the phone's words
+    reboot_until TEXT,               -- simulated time at which a reset completes
+    uds_auth INTEGER NOT NULL DEFAULT 0,
+    uds_port INTEGER NOT NULL DEFAULT 8443,
+    https_services INTEGER NOT NULL DEFAULT 1
+  );
+  CREATE INDEX phones_rebooting ON phones (reboot_until) WHERE reboot_until IS NOT NULL;
+  `,
 ];
+

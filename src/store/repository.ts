@@ -56,6 +56,22 @@ export interface TftpFileRow {
   spec: string;
   signer: string;
 }
+export interface PhoneRow {
+  name: string;
+  position: number;
+  model: string;
+  mac: string;
+  device_pool: string;
+  description: string;
+  ctl_hash: string | null;
+  itl_hash: string | null;
+  config_hash: string | null;
+  reg_state: 'reg' | 'unr' | 'rej';
+  reg_node: string | null;
+  reg_changed_at: string;
+  status: string;
+  reboot_until: string | null;
+}
 export interface EventRow {
   id: number;
   wall_time: string;
@@ -215,6 +231,38 @@ export class Repository {
   }
   deleteCsr(node: string, unit: string): boolean {
     return this.run('DELETE FROM csrs WHERE node = ? AND unit = ?', node, unit).changes > 0;
+  }
+
+  // --- phones and the blobs their trust lists are kept in ---------------------------------
+  phones(): PhoneRow[] {
+    return this.all<PhoneRow>('SELECT * FROM phones ORDER BY position');
+  }
+  phone(name: string): PhoneRow | undefined {
+    return this.one<PhoneRow>('SELECT * FROM phones WHERE name = ? COLLATE NOCASE', name);
+  }
+  phonesDueBy(simTime: string): PhoneRow[] {
+    return this.all<PhoneRow>('SELECT * FROM phones WHERE reboot_until IS NOT NULL AND reboot_until <= ? ORDER BY position', simTime);
+  }
+  insertPhone(r: PhoneRow): void {
+    this.run(
+      `INSERT INTO phones (name, position, model, mac, device_pool, description, ctl_hash, itl_hash, config_hash, reg_state, reg_node, reg_changed_at, status, reboot_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      r.name, r.position, r.model, r.mac, r.device_pool, r.description, r.ctl_hash, r.itl_hash, r.config_hash, r.reg_state, r.reg_node, r.reg_changed_at, r.status, r.reboot_until,
+    );
+  }
+  updatePhone(r: PhoneRow): void {
+    this.run(
+      `UPDATE phones SET ctl_hash = ?, itl_hash = ?, config_hash = ?, reg_state = ?, reg_node = ?, reg_changed_at = ?, status = ?, reboot_until = ? WHERE name = ?`,
+      r.ctl_hash, r.itl_hash, r.config_hash, r.reg_state, r.reg_node, r.reg_changed_at, r.status, r.reboot_until, r.name,
+    );
+  }
+  /** Keeps `content` once and returns its key. */
+  putBlob(hash: string, content: Buffer): string {
+    this.run('INSERT OR IGNORE INTO blobs VALUES (?, ?)', hash, content);
+    return hash;
+  }
+  blob(hash: string): Buffer | undefined {
+    return this.one<{ content: Buffer }>('SELECT content FROM blobs WHERE hash = ?', hash)?.content;
   }
 }
 

@@ -89,7 +89,7 @@ describe('CLI session on an in-memory terminal', function () {
   it('? lists the words that may follow, or the syntax of a complete command', async () => {
     let m = t.mark();
     t.type('set ?');
-    assert.match(t.term.output.slice(m), /^set \?\r\ncert\*  cli\*\r\nadmin:set $/);
+    assert.match(t.term.output.slice(m), /^set \?\r\ncert\*  cli\*   csr\*\r\nadmin:set $/);
     t.type('\x15');
     m = t.mark();
     t.type('show cert own?');

@@ -1,0 +1,54 @@
+// set csr gen <unit>, show csr list own, show csr own <unit>.
+import { CliError, type CommandSpec, type CommandContext } from '../src/cli/command';
+import { generateCsr, listCsrs, findCsr, NO_CSR_UNITS } from '../src/cluster/csr';
+import { unitDefinition } from '../src/cluster/units';
+import { requirePublisher } from './common';
+
+type Completion = { cluster: CommandContext['cluster']; node: string };
+
+export const csrCommands: CommandSpec[] = [
+  {
+    path: 'set csr gen',
+    privilege: 1,
+    args: [{
+      name: 'unit', describe: 'tomcat, tomcat-ECDSA, ipsec, CallManager, CallManager-ECDSA, CAPF or TVS', required: true,
+      choices: (c: Completion) => c.cluster.ownCertificates(c.node).map((x) => x.unit).filter((u) => !NO_CSR_UNITS.includes(u)),
+    }],
+    description: [
+      'This command generates a certificate signing request (CSR) for a unit, with a new private key and the',
+      'subject of the unit\'s certificate. A new CSR replaces the unit\'s previous one. Have a certificate',
+      'authority sign it, then import the certificate with set cert import own <unit>.',
+    ],
+    example: ['admin:set csr gen tomcat', 'Successfully Generated CSR for tomcat.'],
+    async run(ctx, args) {
+      const def = unitDefinition(args.unit);
+      if (def?.unit === 'CAPF') requirePublisher(ctx);
+      const { def: done } = await generateCsr(ctx.cluster, ctx.actor, args.unit);
+      ctx.line(`Successfully Generated CSR for ${done.unit}.`);
+    },
+  },
+  {
+    path: 'show csr list own',
+    privilege: 1,
+    description: ['This command lists the certificate signing requests of this node that wait for a signed certificate.'],
+    example: ['admin:show csr list own', 'tomcat/tomcat.csr'],
+    async run(ctx) {
+      for (const c of listCsrs(ctx.cluster, ctx.session.node)) ctx.line(`${c.unit}/${c.unit}.csr`);
+    },
+  },
+  {
+    path: 'show csr own',
+    privilege: 1,
+    args: [{
+      name: 'unit', describe: 'the CSR, e.g. tomcat or tomcat/tomcat.csr', required: true,
+      choices: (c: Completion) => listCsrs(c.cluster, c.node).map((x) => x.unit),
+    }],
+    description: ['This command displays a certificate signing request of this node in PEM format.'],
+    example: ['admin:show csr own tomcat'],
+    async run(ctx, args) {
+      const csr = findCsr(ctx.cluster, ctx.session.node, args.unit);
+      if (!csr) throw new CliError([`CSR ${args.unit} not found. Run "show csr list own" to list the CSRs.`]);
+      ctx.lines(csr.csr_pem.trimEnd().split('\n'));
+    },
+  },
+];

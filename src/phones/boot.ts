@@ -1,0 +1,167 @@
+// What a phone does when it boots: fetch CTL, ITL and its configuration from its TFTP server and
+// decide, by verifying real signatures, what to trust (rules I1-I9, C1-C6, F1-F4 of the reference).
+// Pure: the files, the TVS answers and the registration target come from the caller.
+import { X509Certificate, createHash } from 'node:crypto';
+import {
+  parseTrustList, verifyTrustList, isSignerRecord, parseSignedFile, verifySignedFile, Role, TlvFormatError,
+  type ParsedTrustList, type ParsedRecord,
+} from '../tlv';
+import type { PhoneModel } from './models';
+
+export const ITL_LIMIT = 64 * 1024;
+
+export interface InstalledTrust {
+  /** the last status message the phone showed */
+  status: string;
+  ctl: Buffer | null;
+  itl: Buffer | null;
+  /** the configuration file last accepted, null if none ever was */
+  config: Buffer | null;
+}
+
+/** A TVS reached over TLS: null when no TVS of the phone's group answers or TLS to it fails. */
+export type TvsQuery = (issuer: string, serial: Buffer, installedItl: ParsedTrustList | null) => { certPem: string; roles: number[] } | null;
+
+export interface BootEnvironment {
+  model: PhoneModel;
+  deviceName: string;
+  /** false while Cisco Tftp is stopped on the phone's TFTP node */
+  tftpServing: boolean;
+  download(name: string): Buffer | null;
+  tvs: TvsQuery;
+  /** the first node of the CallManager group running Cisco CallManager, and its CallManager key size */
+  callManager: { node: string; rsaBits: number | null } | null;
+}
+
+export interface BootOutcome extends InstalledTrust {
+  reg: 'reg' | 'unr' | 'rej';
+  regNode: string | null;
+}
+
+const sha = (b: Buffer) => createHash('sha1').update(b).digest('hex');
+const pem = (der: Buffer) => new X509Certificate(der).toString();
+
+function parse(buf: Buffer): ParsedTrustList | null {
+  try {
+    return parseTrustList(buf);
+  } catch (e) {
+    if (e instanceof TlvFormatError) return null;
+    throw e;
+  }
+}
+
+/** The certificate in `list` that signed `file`, among records of `roles`, if it verifies. */
+function signedBy(file: Buffer, header: ParsedTrustList['header'], list: ParsedTrustList, roles: number[]): boolean {
+  return list.records.some(
+    (r) => roles.includes(r.role) && r.certificate && isSignerRecord(header, r) && verifyTrustList(file, pem(r.certificate)).ok,
+  );
+}
+
+/** A rollback ("empty") ITL: no TVS and no TFTP certificates, so the phone accepts what comes next. */
+export function isRollbackItl(itl: ParsedTrustList): boolean {
+  return !itl.records.some((r) => (r.role === Role.TVS || r.role === Role.TFTP || r.role === Role.CCM_TFTP) && r.certificate);
+}
+
+type Decision = { accept: boolean; status?: string };
+
+/** Rules C1-C5 for a downloaded CTL. */
+function decideCtl(file: Buffer, installed: Buffer | null, model: PhoneModel, tvs: TvsQuery, itl: ParsedTrustList | null): Decision {
+  const next = parse(file);
+  if (!next) return { accept: false, status: 'CTL update failed' };
+  if (installed && sha(installed) === sha(file)) return { accept: false };
+  if (!installed) return { accept: true, status: 'CTL installed' }; // C1: trust on first use
+  const current = parse(installed);
+  if (current && signedBy(file, next.header, current, [Role.SAST])) return { accept: true, status: 'Trust List updated' }; // C2
+  if (model.tvs) {
+    const known = tvs(next.header.caName, next.header.serialNumber, itl); // C3
+    if (known && verifyTrustList(file, known.certPem).ok) return { accept: true, status: 'Trust List updated' };
+  }
+  return { accept: false, status: 'CTL update failed' }; // C4, C5
+}
+
+/** Rules I1-I8 for a downloaded ITL. */
+function decideItl(file: Buffer, installed: Buffer | null, ctl: Buffer | null, model: PhoneModel, tvs: TvsQuery): Decision & { fatal?: boolean } {
+  if (file.length > ITL_LIMIT) return { accept: false, fatal: true, status: 'Trust List update failed' }; // I8
+  const next = parse(file);
+  if (!next) return { accept: false, status: 'Trust List update failed' };
+  if (installed && sha(installed) === sha(file)) return { accept: false }; // I3
+  const ctlList = ctl ? parse(ctl) : null;
+  if (ctlList) {
+    // I2: with a CTL, only a SAST of the CTL may sign the ITL.
+    return signedBy(file, next.header, ctlList, [Role.SAST]) ? { accept: true, status: installed ? 'Trust List updated' : 'ITL installed' } : { accept: false, status: 'Trust List update failed' };
+  }
+  if (!installed) return { accept: true, status: 'ITL installed' }; // I1
+  const current = parse(installed);
+  if (!current || isRollbackItl(current)) return { accept: true, status: 'Trust List updated' }; // I7
+  if (signedBy(file, next.header, current, [Role.SAST])) return { accept: true, status: 'Trust List updated' }; // I4
+  if (model.tvs) {
+    // I5: ask TVS about the signer certificate the new file carries.
+    const signer = next.records.find((r: ParsedRecord) => r.role === Role.SAST && r.certificate && isSignerRecord(next.header, r));
+    const known = signer && tvs(next.header.caName, next.header.serialNumber, current);
+    if (known && verifyTrustList(file, known.certPem).ok) return { accept: true, status: 'Trust List updated' };
+  }
+  return { accept: false, status: 'Trust List update failed' }; // I6
+}
+
+/** Rules F1-F4: the signed configuration must verify with a TFTP/CCM+TFTP certificate or TVS. */
+function decideConfig(env: BootEnvironment, trust: ParsedTrustList | null, rollback: boolean): Buffer | null {
+  const plain = `${env.deviceName}.cnf.xml`;
+  if (!env.model.sbd || !trust || rollback) return env.download(plain); // B5, F4
+  const sgn = env.download(`${plain}.sgn`);
+  if (!sgn) return null;
+  let header;
+  try {
+    header = parseSignedFile(sgn).header;
+  } catch (e) {
+    if (e instanceof TlvFormatError) return null;
+    throw e;
+  }
+  const holders = trust.records.filter((r) => (r.role === Role.TFTP || r.role === Role.CCM_TFTP) && r.certificate && isSignerRecord(header, r));
+  if (holders.some((r) => verifySignedFile(sgn, pem(r.certificate!)).ok)) return parseSignedFile(sgn).body; // F1
+  if (env.model.tvs) {
+    const known = env.tvs(header.caName, header.serialNumber, trust); // F2
+    if (known && known.roles.some((x) => x === Role.TFTP || x === Role.CCM_TFTP) && verifySignedFile(sgn, known.certPem).ok) return parseSignedFile(sgn).body;
+  }
+  return null; // F3: the phone keeps its last good configuration
+}
+
+export function bootPhone(env: BootEnvironment, before: InstalledTrust): BootOutcome {
+  const out: BootOutcome = { ...before, status: '', reg: 'unr', regNode: null };
+  if (!env.tftpServing) return { ...out, status: 'TFTP Timeout' };
+  let itlStatus = '';
+  let ctlStatus = '';
+  let fatal = false;
+  if (env.model.sbd) {
+    const installedItl = before.itl ? parse(before.itl) : null;
+    const ctl = env.download('CTLFile.tlv');
+    if (ctl) {
+      const d = decideCtl(ctl, before.ctl, env.model, env.tvs, installedItl);
+      if (d.accept) out.ctl = ctl;
+      ctlStatus = d.status ?? '';
+    }
+    const itl = env.download('ITLFile.tlv');
+    if (itl) {
+      const d = decideItl(itl, before.itl, out.ctl, env.model, env.tvs);
+      if (d.accept) out.itl = itl;
+      itlStatus = d.status ?? '';
+      fatal = !!d.fatal;
+    }
+  }
+  const itlList = out.itl ? parse(out.itl) : null;
+  const trust = out.ctl ? parse(out.ctl) : itlList;
+  const rollback = !out.ctl && !!itlList && isRollbackItl(itlList);
+  const config = decideConfig(env, trust, rollback);
+  if (config) out.config = config;
+  const failed = [ctlStatus, itlStatus].find((x) => x.endsWith('failed'));
+  const both = ctlStatus === 'CTL installed' && itlStatus === 'ITL installed';
+  // A boot that changes nothing leaves the last message on the phone's status screen.
+  out.status = failed ?? (both ? 'CTL and ITL installed' : itlStatus || ctlStatus || before.status);
+  if (!config && env.model.sbd && trust && !rollback) out.status = `File auth error: ${env.deviceName}.cnf.xml.sgn`;
+  if (fatal) return { ...out, reg: 'unr' };
+  if (!out.config) return { ...out, reg: 'unr' };
+  if (!env.callManager) return { ...out, reg: 'unr' };
+  if (env.model.sbd && env.callManager.rsaBits !== null && env.callManager.rsaBits > 2048 && !env.model.rsaOver2048) {
+    return { ...out, reg: 'rej', regNode: env.callManager.node, status: 'Registration rejected: CallManager certificate key length not supported' };
+  }
+  return { ...out, reg: 'reg', regNode: env.callManager.node };
+}

@@ -1,0 +1,48 @@
+// The phone configuration file TFTP serves (SEP<MAC>.cnf.xml), and what a phone reads back from
+// the one it accepted. Signed as SEP<MAC>.cnf.xml.sgn with the TFTP node's CallManager key.
+
+export interface PhoneConfigInput {
+  deviceName: string;
+  model: string;
+  devicePool: string;
+  /** CallManager group members, primary first: host name and FQDN */
+  callManagers: { name: string; fqdn: string }[];
+  /** TVS servers the phone asks (the same nodes) */
+  tvs: string[];
+  mixedMode: boolean;
+  secureContactSearchUrl: string;
+  contactSearchAuth: boolean;
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function phoneConfigXml(c: PhoneConfigInput): string {
+  const members = c.callManagers
+    .map((m, i) => `<member priority="${i}"><callManager><name>${esc(m.name)}</name><processNodeName>${esc(m.fqdn)}</processNodeName><ports><sipPort>5060</sipPort><securedSipPort>5061</securedSipPort></ports></callManager></member>`)
+    .join('');
+  const tvs = c.tvs.map((a, i) => `<member priority="${i}"><port>2445</port><address>${esc(a)}</address></member>`).join('');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<device xsi:type="axl:XIPPhone" ctiid="1">`,
+    '<fullConfig>true</fullConfig>',
+    '<deviceProtocol>SIP</deviceProtocol>',
+    `<deviceName>${esc(c.deviceName)}</deviceName>`,
+    `<model>${esc(c.model)}</model>`,
+    `<devicePool><name>${esc(c.devicePool)}</name><callManagerGroup><members>${members}</members></callManagerGroup></devicePool>`,
+    `<TVS><members>${tvs}</members></TVS>`,
+    `<deviceSecurityMode>${c.mixedMode ? 2 : 1}</deviceSecurityMode>`,
+    `<secureDirURL>${esc(c.secureContactSearchUrl)}</secureDirURL>`,
+    `<contactSearchAuthentication>${c.contactSearchAuth ? 'true' : 'false'}</contactSearchAuthentication>`,
+    '</device>',
+    '',
+  ].join('\n');
+}
+
+/** What a phone takes from the configuration it accepted. */
+export function readPhoneConfig(xml: string): { secureDirUrl: string; contactSearchAuth: boolean } {
+  const url = /<secureDirURL>([^<]*)<\/secureDirURL>/.exec(xml)?.[1] ?? '';
+  return {
+    secureDirUrl: url.replace(/&amp;/g, '&'),
+    contactSearchAuth: /<contactSearchAuthentication>true</.test(xml),
+  };
+}
