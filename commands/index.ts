@@ -10,6 +10,10 @@ import { ctlCommands } from './utils-ctl';
 import { itlCommands } from './utils-itl';
 import { fileCommands } from './file';
 import { setCertCommands } from './set-cert';
+import { simPhoneCommands } from './sim-phone';
+import { simClusterCommands } from './sim-cluster';
+import { contactSearchCommands } from './contact-search';
+import { risdbCommands } from './show-risdb';
 import { csrCommands } from './csr';
 import { certImportCommands } from './cert-import';
 
@@ -17,6 +21,7 @@ export function allCommands(): CommandSpec[] {
   return [
     ...sessionCommands, ...systemCommands, ...showCertCommands, ...showItlCommands, ...serviceCommands,
     ...systemRestartCommands, ...ctlCommands, ...itlCommands, ...fileCommands, ...setCertCommands,
-    ...csrCommands, ...certImportCommands,
+    ...csrCommands, ...certImportCommands, ...contactSearchCommands, ...risdbCommands,
+    ...simPhoneCommands, ...simClusterCommands,
   ];
 }

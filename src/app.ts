@@ -6,6 +6,8 @@ import { Grammar } from './cli/grammar';
 import { CliSession, type Terminal } from './cli/session';
 import type { Privilege } from './cli/command';
 import { allCommands } from '../commands';
+import { FileService } from './cluster/fileservice';
+import { Fleet } from './phones/fleet';
 
 export interface AppOptions {
   dataDir: string;
@@ -18,12 +20,17 @@ export class App {
   readonly cluster: Cluster;
   readonly clock: SimClock;
   readonly grammar = new Grammar(allCommands());
+  readonly files: FileService;
+  readonly fleet: Fleet;
   private readonly sessions = new Set<CliSession>();
 
   constructor(readonly opts: AppOptions) {
     this.store = Store.open(opts.dataDir);
     this.clock = new SimClock(opts.timeScale);
     this.cluster = new Cluster(this.store, this.clock);
+    this.clock.setOffset(Number(this.cluster.repo.setting('clock-offset') ?? 0));
+    this.files = new FileService(this.cluster);
+    this.fleet = new Fleet(this.cluster, this.files);
   }
 
   log(message: string): void {
@@ -48,6 +55,7 @@ export class App {
       wrapped,
       {
         cluster: this.cluster,
+        fleet: this.fleet,
         clock: this.clock,
         grammar: this.grammar,
         dropNodeSessions: (n, except) => {

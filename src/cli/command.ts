@@ -1,6 +1,7 @@
 // The contract between the CLI engine and the command families in commands/.
 import type { Cluster, Actor } from '../cluster/cluster';
 import type { SimClock } from '../clock/clock';
+import type { Fleet } from '../phones/fleet';
 
 export type Privilege = 0 | 1 | 4;
 
@@ -56,6 +57,7 @@ export interface SessionControl {
 
 export interface CommandContext {
   readonly cluster: Cluster;
+  readonly fleet: Fleet;
   readonly clock: SimClock;
   readonly session: SessionControl;
   readonly actor: Actor;

@@ -127,7 +127,9 @@ export class Grammar {
   }
 
   private listing(unsorted: string[], cols: number): string[] {
-    const words = [...unsorted].sort((a, b) => a.localeCompare(b));
+    // Alphabetical, with the simulator's own `sim` word after the platform commands.
+    const rank = (w: string) => (w.replace('*', '') === 'sim' ? 1 : 0);
+    const words = [...unsorted].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
     const width = Math.max(...words.map((w) => w.length)) + 2;
     const perLine = Math.max(1, Math.floor(cols / width));
     const lines: string[] = [];

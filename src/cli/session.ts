@@ -9,6 +9,7 @@ import type { Grammar } from './grammar';
 import { ClusterError } from '../cluster/errors';
 import type { Cluster } from '../cluster/cluster';
 import type { SimClock } from '../clock/clock';
+import type { Fleet } from '../phones/fleet';
 
 export interface Terminal {
   write(s: string): void;
@@ -20,6 +21,7 @@ export interface Terminal {
 
 export interface SessionDeps {
   cluster: Cluster;
+  fleet: Fleet;
   clock: SimClock;
   grammar: Grammar;
   /** ends every other session on a node (utils system restart) */
@@ -206,6 +208,7 @@ export class CliSession implements SessionControl {
     };
     return {
       cluster: this.deps.cluster,
+      fleet: this.deps.fleet,
       clock: this.deps.clock,
       session: this,
       actor: { node: this.node, user: this.user, command },

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import type { Store } from '../store/store';
 import { Repository, type NodeRow, type CertificateRow, type TrustRow } from '../store/repository';
 import type { SimClock } from '../clock/clock';
-import type { ClusterConfig, ServiceDefinition } from './config';
+import type { ClusterConfig, ServiceDefinition, DevicePoolConfig } from './config';
 import { versionProfile, type VersionProfile } from './versions';
 import { planServiceAction, type ServiceAction, type ServicePlan, type ServiceState } from './services';
 import { verifyPassword } from './passwords';
@@ -12,7 +12,8 @@ import {
   planItl, planCtl, planKey, buildTrustFile, ITL_FILE, CTL_FILE,
   type TrustState, type CertRef, type KeyPair, type TrustFilePlan,
 } from './trustfiles';
-import type { TftpFileRow } from '../store/repository';
+import type { TftpFileRow, PhoneRow } from '../store/repository';
+import type { PhoneConfigInput } from '../phones/config-file';
 import { activatePending } from './certificates';
 import { ClusterError } from './errors';
 import { UNITS } from './units';
@@ -41,6 +42,7 @@ export const CTL_PROVIDER = 'Cisco CTL Provider';
 export const ENTERPRISE_PARAMETERS: Record<string, string> = {
   'Prepare Cluster for Rollback to pre-8.0': 'False',
   'Auto-registration': 'False',
+  'Secure Contact Search URL': '',
 };
 
 export class Cluster {
@@ -321,6 +323,55 @@ export class Cluster {
       if (deleted) this.record(actor, 'tftp-file-deleted', { name });
       return deleted;
     });
+  }
+
+  /** sim clock advance: the simulated clock runs ahead of the wall clock by a stored offset. */
+  advanceClock(actor: Actor, ms: number): void {
+    this.store.transaction(() => {
+      this.clock.setOffset(this.clock.offset + ms);
+      this.repo.setSetting('clock-offset', String(this.clock.offset));
+      this.record(actor, 'clock-advanced', { ms, offset: this.clock.offset });
+    });
+  }
+
+  // --- contact search authentication (per node) -----------------------------------------------
+
+  contactSearchAuth(node: string): boolean {
+    return this.repo.setting(`contactsearch:${node}`) === 'enabled';
+  }
+  /** The UDS port: 8443, moved to 9443 when authentication is enabled and not moved back. */
+  udsPort(node: string): number {
+    return Number(this.repo.setting(`udsport:${node}`) ?? 8443);
+  }
+  setContactSearchAuth(actor: Actor, enabled: boolean): void {
+    this.store.transaction(() => {
+      this.repo.setSetting(`contactsearch:${actor.node}`, enabled ? 'enabled' : 'disabled');
+      if (enabled) this.repo.setSetting(`udsport:${actor.node}`, '9443');
+      this.record(actor, 'contact-search-authentication', { enabled, udsPort: this.udsPort(actor.node) });
+    });
+  }
+
+  /** What the configuration file of a phone says, from its device pool and the cluster settings. */
+  phoneConfigInput(phone: PhoneRow): PhoneConfigInput {
+    const pool = this.devicePool(phone.device_pool);
+    const primary = this.node(pool.cmGroup[0]);
+    const url = this.enterpriseParameter('Secure Contact Search URL') || `https://${primary.fqdn}:${this.udsPort(primary.name)}/cucm-uds/users`;
+    return {
+      deviceName: phone.name,
+      model: phone.model,
+      devicePool: pool.name,
+      callManagers: pool.cmGroup.map((n) => ({ name: n, fqdn: this.node(n).fqdn })),
+      tvs: pool.cmGroup.map((n) => this.node(n).fqdn),
+      mixedMode: this.mixedMode,
+      secureContactSearchUrl: url,
+      contactSearchAuth: this.contactSearchAuth(primary.name),
+    };
+  }
+
+  devicePool(name: string): DevicePoolConfig {
+    const pool = this.config.phones.devicePools.find((p) => p.name === name);
+    if (!pool) throw new ClusterError(`no device pool ${name}`);
+    return pool;
   }
 
   // --- event log ----------------------------------------------------------------------------

@@ -11,6 +11,8 @@ import { NOT_ACTIVATED } from './services';
 import { validityEnd } from './keyrules';
 import { Cluster } from './cluster';
 import { SimClock } from '../clock/clock';
+import { Fleet } from '../phones/fleet';
+import { FileService } from './fileservice';
 
 export interface InitProgress {
   (done: number, total: number): void;
@@ -94,7 +96,9 @@ export async function initializeCluster(
       wall_time: at, sim_time: at, node: null, user: null, command: 'ucmsim init', kind: 'cluster-created',
       change: JSON.stringify({ nodes: cfg.nodes.map((n) => n.name), version: cfg.version, certificates: jobs.length }),
     });
-    // Activating Cisco Tftp builds each node's ITL.
-    new Cluster(store, new SimClock(0)).refreshTrustFiles(null);
+    // Activating Cisco Tftp builds each node's ITL; then every phone boots for the first time.
+    const cluster = new Cluster(store, new SimClock(0));
+    cluster.refreshTrustFiles(null);
+    new Fleet(cluster, new FileService(cluster)).create(null);
   });
 }

@@ -25,7 +25,7 @@ export const FEATURES: Record<string, keyof PhoneModel> = {
   'EC Certificates': 'ec',
   'RSA Key Length Above 2048': 'rsaOver2048',
   'HTTPS Configuration Download': 'httpsConfig',
-  'Contact Search Authentication': 'contactSearchAuth',
+  'Authenticated Contact Search': 'contactSearchAuth',
 };
 
 let cache: Map<string, PhoneModel> | null = null;

@@ -1,0 +1,120 @@
+// sim phone ...: what an admin does on the phone itself or with its Reset button in CM Administration.
+import { CliError, type CommandSpec, type CommandContext } from '../src/cli/command';
+import { parseTrustList, md5Hex, TlvFormatError } from '../src/tlv';
+import { readPhoneConfig } from '../src/phones/config-file';
+import { phoneModel, FEATURES as FEATURE_NAMES } from '../src/phones/models';
+import type { PhoneRow } from '../src/store/repository';
+import { javaDate } from '../src/pki';
+
+const REG_TEXT = { reg: 'Registered', unr: 'Unregistered', rej: 'Rejected' } as const;
+
+const phoneArg = (all: boolean) => ({
+  name: 'name', describe: all ? 'device name, or all' : 'device name, e.g. SEP00AA00000001', required: true,
+  choices: (c: { cluster: CommandContext['cluster'] }) => [...(all ? ['all'] : []), ...c.cluster.repo.phones().map((p) => p.name)],
+});
+
+function registration(ctx: CommandContext, p: PhoneRow): string {
+  if (p.reboot_until) return `Rebooting (until ${javaDate(new Date(p.reboot_until), ctx.cluster.timeZone)})`;
+  return p.reg_node && p.reg_state !== 'unr' ? `${REG_TEXT[p.reg_state]} (${p.reg_node})` : REG_TEXT[p.reg_state];
+}
+
+/** The signer CN of an installed trust list, as Settings > Security > Trust List names it. */
+function signer(file: Buffer | null): string {
+  if (!file) return 'Not Installed';
+  try {
+    const cn = /CN=([^;]*)/.exec(parseTrustList(file).header.signerName)?.[1] ?? '?';
+    return `${md5Hex(file)} (signed by ${cn})`;
+  } catch (e) {
+    if (e instanceof TlvFormatError) return `${md5Hex(file)} (unreadable)`;
+    throw e;
+  }
+}
+
+export const simPhoneCommands: CommandSpec[] = [
+  {
+    path: 'sim phone list',
+    privilege: 0,
+    args: [{ name: 'filter', describe: 'only phones whose name, model, pool, state or status contains this text', required: false, rest: true }],
+    description: ['Lists the phones of the cluster with their registration and the trust list they hold.'],
+    async run(ctx, args) {
+      const f = (args.filter ?? '').toLowerCase();
+      const rows = ctx.fleet.phones().filter((p) => !f || [p.name, p.model, p.device_pool, p.reg_state, REG_TEXT[p.reg_state], p.status].some((x) => x.toLowerCase().includes(f)));
+      ctx.line(`${'Device Name'.padEnd(17)}${'Model'.padEnd(9)}${'Pool'.padEnd(11)}${'State'.padEnd(14)}${'Node'.padEnd(11)}Status`);
+      for (const p of rows) {
+        const state = p.reboot_until ? 'Rebooting' : REG_TEXT[p.reg_state];
+        ctx.line(`${p.name.padEnd(17)}${p.model.padEnd(9)}${p.device_pool.padEnd(11)}${state.padEnd(14)}${(p.reg_node ?? '-').padEnd(11)}${p.status}`);
+      }
+      ctx.line(`Total: ${rows.length}`);
+    },
+  },
+  {
+    path: 'sim phone show',
+    privilege: 0,
+    args: [phoneArg(false)],
+    description: ['Shows a phone as its Settings > Security > Trust List and status screens do.'],
+    async run(ctx, args) {
+      const p = ctx.fleet.phone(args.name);
+      const t = ctx.fleet.installed(p);
+      const cfg = t.config ? readPhoneConfig(t.config.toString('utf8')) : null;
+      ctx.lines([
+        `Device Name     : ${p.name}`,
+        `Model           : ${p.model}`,
+        `Device Pool     : ${p.device_pool}`,
+        `Registration    : ${registration(ctx, p)}`,
+        `Status          : ${p.status}`,
+        `CTL File        : ${signer(t.ctl)}`,
+        `ITL File        : ${signer(t.itl)}`,
+        `Config File     : ${t.config ? `${p.name}.cnf.xml (version ${md5Hex(t.config).slice(0, 8)})` : 'None'}`,
+        `Contact Search  : ${cfg ? `${cfg.secureDirUrl} (authentication ${cfg.contactSearchAuth ? 'on' : 'off'})` : '-'}`,
+      ]);
+    },
+  },
+  {
+    path: 'sim phone reset',
+    privilege: 1,
+    args: [phoneArg(true)],
+    description: ['Resets a phone, or all phones: they unregister, boot, fetch CTL, ITL and configuration again.'],
+    async run(ctx, args) {
+      const n = ctx.fleet.reset(ctx.actor, args.name);
+      ctx.line(`${n} device${n === 1 ? '' : 's'} reset`);
+    },
+  },
+  {
+    path: 'sim phone delete-trust-list',
+    privilege: 1,
+    args: [phoneArg(true)],
+    description: ['Erases the CTL and ITL files on a phone (Settings > Security > Trust List), and the phone reboots.', 'This is the manual last resort for a locked-out phone.'],
+    async run(ctx, args) {
+      const n = ctx.fleet.deleteTrustList(ctx.actor, args.name);
+      ctx.line(`Erasing CTL and ITL files on ${n} device${n === 1 ? '' : 's'}`);
+    },
+  },
+  {
+    path: 'sim phone search-directory',
+    privilege: 0,
+    args: [phoneArg(false), { name: 'query', describe: 'the name to look for', required: true, rest: true }],
+    description: ['Searches the corporate directory from a phone, over the UDS URL its configuration gives.'],
+    async run(ctx, args) {
+      const r = ctx.fleet.searchDirectory(args.name, args.query);
+      ctx.lines([`URL: ${r.url}`, `Authenticated: ${r.authenticated ? 'yes' : 'no'}`]);
+      if (r.error) throw new CliError([r.error]);
+      ctx.lines([...r.results, `${r.results.length} match${r.results.length === 1 ? '' : 'es'}`]);
+    },
+  },
+  {
+    path: 'sim report phone-feature-list',
+    privilege: 0,
+    args: [{ name: 'feature', describe: 'e.g. Authenticated Contact Search, Security By Default', required: true, rest: true, choices: () => Object.keys(FEATURE_NAMES) }],
+    description: ['The Unified CM Phone Feature List report (Cisco Unified Reporting): which models support a feature.'],
+    async run(ctx, args) {
+      const feature = Object.keys(FEATURE_NAMES).find((f) => f.toLowerCase() === args.feature.toLowerCase());
+      if (!feature) throw new CliError([`Unknown feature ${args.feature}. Features: ${Object.keys(FEATURE_NAMES).join(', ')}`]);
+      const counts = new Map<string, number>();
+      for (const p of ctx.cluster.repo.phones()) counts.set(p.model, (counts.get(p.model) ?? 0) + 1);
+      ctx.lines(['Unified CM Phone Feature List', `Feature: ${feature}`, '', `${'Product'.padEnd(12)}${'Supported'.padEnd(12)}Phones in cluster`]);
+      for (const [model, n] of [...counts].sort()) {
+        ctx.line(`${model.padEnd(12)}${(phoneModel(model)[FEATURE_NAMES[feature]] ? 'Yes' : 'No').padEnd(12)}${n}`);
+      }
+    },
+  },
+];

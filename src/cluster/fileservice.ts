@@ -1,0 +1,46 @@
+// What each node's TFTP service serves: ITLFile.tlv, CTLFile.tlv and every phone's configuration
+// (SEP<MAC>.cnf.xml, and .sgn signed with the node's CallManager key). The one path through which
+// simulated phones, the TFTP server and the HTTP/HTTPS servers all get their bytes.
+import { createHash } from 'node:crypto';
+import { buildSignedFile } from '../tlv';
+import { phoneConfigXml } from '../phones/config-file';
+import type { Cluster } from './cluster';
+import { TFTP } from './cluster';
+import { ITL_FILE, CTL_FILE } from './trustfiles';
+
+const CONFIG_NAME = /^((?:SEP|CSF)[0-9A-Z]+)\.cnf\.xml(\.sgn)?$/i;
+
+export class FileService {
+  /** signed configurations, by content and signer, so an unchanged file is not signed again */
+  private readonly signed = new Map<string, Buffer>();
+
+  constructor(private readonly cluster: Cluster) {}
+
+  /** Cisco Tftp is running on the node. */
+  serving(node: string): boolean {
+    return this.cluster.serviceStarted(node, TFTP);
+  }
+
+  read(node: string, name: string): Buffer | null {
+    if (name === ITL_FILE || name === CTL_FILE) return this.cluster.tftpFile(node, name)?.content ?? null;
+    const m = CONFIG_NAME.exec(name);
+    const phone = m && this.cluster.repo.phone(m[1]);
+    if (!phone || phone.name !== m![1]) return null;
+    const xml = Buffer.from(phoneConfigXml(this.cluster.phoneConfigInput(phone)));
+    return m![2] ? this.sign(node, `${phone.name}.cnf.xml.sgn`, xml) : xml;
+  }
+
+  private sign(node: string, fileName: string, body: Buffer): Buffer {
+    const signer = this.cluster.keyPair({ node, unit: 'CallManager' });
+    const key = createHash('sha1').update(fileName).update(body).update(signer.certPem).digest('hex');
+    let file = this.signed.get(key);
+    if (!file) {
+      // The timestamp is the ITL's, so the same contents always give the same bytes.
+      const built = this.cluster.tftpFile(node, ITL_FILE)?.modified_at ?? this.cluster.repo.cluster()!.created_at;
+      file = buildSignedFile({ fileName, body, signerCertPem: signer.certPem, signerKeyPem: signer.keyPem, timestamp: Math.floor(Date.parse(built) / 1000) });
+      if (this.signed.size > 50_000) this.signed.clear();
+      this.signed.set(key, file);
+    }
+    return file;
+  }
+}
