@@ -169,6 +169,8 @@ export class CliSession implements SessionControl {
   private async execute(text: string): Promise<void> {
     const r = this.deps.grammar.resolve(text, this.privilege);
     this.out.newPage();
+    // Reboots that fell due finish against the cluster as it was then, before this command changes it.
+    this.deps.fleet.settle();
     if (r.kind === 'error') {
       for (const l of [...r.lines, FAILURE]) this.out.line(l);
     } else if (r.kind === 'command') {
