@@ -36,7 +36,7 @@ export interface RunningTftpServer {
 }
 
 export const OP = { RRQ: 1, WRQ: 2, DATA: 3, ACK: 4, ERROR: 5, OACK: 6 } as const;
-export const TFTP_ERROR = { NOT_DEFINED: 0, NOT_FOUND: 1, ACCESS: 2, FULL: 3, ILLEGAL: 4, UNKNOWN_TID: 5 } as const;
+export const TFTP_ERROR = { NOT_DEFINED: 0, NOT_FOUND: 1, ACCESS: 2, ILLEGAL: 4, UNKNOWN_TID: 5 } as const;
 
 export const MIN_BLKSIZE = 8;
 export const MAX_BLKSIZE = 65464; // RFC 2348: the largest block that fits a UDP datagram with its headers

@@ -232,6 +232,29 @@ describe('integration: real ITL and CTL files', function () {
       }
     });
 
+    it('deactivating Cisco Tftp removes the node\'s ITL; activating it builds one that verifies', async () => {
+      const out = await sub.run('utils service deactivate Cisco Tftp');
+      assert.ok(!out.includes(FAILURE), out);
+      assert.equal(app.cluster.tftpFile(SUB, 'ITLFile.tlv'), undefined);
+      const shown = await sub.run('show itl');
+      assert.ok(shown.startsWith('show itl\r\nLength of ITL file: 0\r\n'), shown);
+      assert.ok(shown.endsWith('\r\nError parsing the ITL File.\r\nadmin:'), shown);
+      assert.ok(app.cluster.tftpFile(PUB, 'ITLFile.tlv'), 'the publisher keeps its ITL');
+      await sub.run('utils service activate Cisco Tftp');
+      assert.ok(verifyTrustList(itl(SUB), await itlRecovery()).ok);
+      assert.ok((await sub.run('show itl')).endsWith('\r\nThe ITL file was verified successfully.\r\nadmin:'));
+    });
+
+    it('a deleted ITLFile.tlv comes back when Cisco Tftp restarts', async () => {
+      const question = 'Delete the File ITLFile.tlv? Enter "y" followed by return to continue: ';
+      assert.ok((await dialog(sub, 'file delete tftp ITLFile.tlv', [[question, 'y']])).endsWith('files: found = 1, deleted = 1\r\nadmin:'));
+      assert.equal(app.cluster.tftpFile(SUB, 'ITLFile.tlv'), undefined);
+      assert.match(await sub.run('show itl'), /^show itl\r\nLength of ITL file: 0\r\n/);
+      await sub.run('utils service restart Cisco Tftp');
+      assert.ok(verifyTrustList(itl(SUB), await itlRecovery()).ok);
+      assert.deepEqual(parseTrustList(itl(SUB)).records.map((r) => r.role), [Role.SAST, Role.SAST, Role.TFTP, Role.CAPF, Role.TVS, Role.TVS]);
+    });
+
     it('show ctl before mixed mode says there is no CTL file', async () => {
       for (const t of [pub, sub]) assert.equal(await t.run('show ctl'), `show ctl\r\n${CTL_NOT_FOUND}admin:`);
     });
@@ -561,6 +584,21 @@ describe('integration: real ITL and CTL files', function () {
       const out = await exportP12({ dir: '/no/such/dir' });
       assert.match(out, /\r\nTransfer failed: [^\r]*\/no\/such\/dir[^\r]*\r\nExecuted command unsuccessfully\r\nadmin:$/);
       assert.deepEqual(await filesUnder(), []);
+    });
+
+    it('file get tftp ITLFile.tlv sends the node\'s ITL byte for byte', async () => {
+      const out = await dialog(sub, 'file get tftp ITLFile.tlv', [
+        ['Would you like to proceed [y/n]? ', 'y'],
+        ['SFTP server IP: ', '127.0.0.1'],
+        ['SFTP server port [22]: ', String(lab.port)],
+        ['User ID: ', LAB_USER],
+        ['Password: ', LAB_PASS],
+        ['Download directory: ', '/'],
+      ]);
+      assert.ok(out.includes(`\r\nGet file: /usr/local/cm/tftp/ITLFile.tlv\r\n`));
+      assert.ok(out.includes(`\r\nTotal size in Bytes: ${itl(SUB).length}\r\n`));
+      assert.ok(out.endsWith('\r\nTransfer completed.\r\nadmin:'), out);
+      assert.ok((await fsp.readFile(path.join(root, 'ITLFile.tlv'))).equals(itl(SUB)));
     });
 
     async function remotekey(remotePath: string, p12Password: string | null, sftpPassword = LAB_PASS): Promise<string> {

@@ -87,8 +87,9 @@ class RawClient {
     });
   }
 
-  send(buf: Buffer, port: number): void {
-    this.sock.send(buf, port, HOST);
+  /** Resolves once the datagram has left: closing the socket before that would cancel it. */
+  send(buf: Buffer, port: number): Promise<void> {
+    return new Promise((resolve) => this.sock.send(buf, port, HOST, () => resolve()));
   }
 
   /** The next datagram; rejects after `ms` of silence. */
@@ -194,8 +195,13 @@ async function rawGet(
       const n = msg.readUInt16BE(2);
       if (n !== (expected & 0xffff)) continue; // a retransmission we already have
       parts.push(msg.subarray(4));
-      c.send(ack(n), server);
-      if (msg.length - 4 < blksize) return { data: Buffer.concat(parts), oack, blocks: parts.length, serverPort: server };
+      const acked = c.send(ack(n), server);
+      if (msg.length - 4 < blksize) {
+        // The final ACK must really go out, or the server keeps resending the last block to this port
+        // after we closed it, and a later client that the OS gives the same port sees stray DATA.
+        await acked;
+        return { data: Buffer.concat(parts), oack, blocks: parts.length, serverPort: server };
+      }
       expected++;
     }
     throw new Error('transfer never ended');
@@ -481,11 +487,12 @@ describe('TFTP server limits', function () {
     const s = await start({ retransmitMs: 60, maxRetries: 2, maxSessions: 1 });
     const c = await RawClient.open();
     try {
+      // Timed from before the request: the server cannot resend earlier than that, however late we look.
+      const t0 = Date.now();
       c.send(request(OP.RRQ, 'ITLFile.tlv', 'octet'), s.port);
       const first = await c.next();
-      const t0 = Date.now();
       for (let i = 0; i < 2; i++) assert.ok((await c.next()).msg.equals(first.msg), 'the same DATA 1 again');
-      assert.ok(Date.now() - t0 >= 100, 'two retransmissions take two intervals');
+      assert.ok(Date.now() - t0 >= 115, 'two retransmissions take two intervals');
       await c.silence(300);
     } finally {
       c.close();
@@ -497,12 +504,13 @@ describe('TFTP server limits', function () {
     const s = await start({ retransmitMs: 50, maxRetries: 1 });
     const c = await RawClient.open();
     try {
+      const t0 = Date.now();
       c.send(request(OP.RRQ, 'ITLFile.tlv', 'octet', { timeout: '1' }), s.port);
       const first = await c.next();
       assert.equal(first.msg.readUInt16BE(0), OP.OACK);
-      const t0 = Date.now();
       assert.ok((await c.next(3000)).msg.equals(first.msg));
-      assert.ok(Date.now() - t0 >= 900, `retransmitted after ${Date.now() - t0} ms, not the negotiated 1 s`);
+      // The server's own 50 ms would have resent long before this.
+      assert.ok(Date.now() - t0 >= 990, `retransmitted after ${Date.now() - t0} ms, not the negotiated 1 s`);
     } finally {
       c.close();
     }
