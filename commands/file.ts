@@ -67,8 +67,10 @@ export const fileCommands: CommandSpec[] = [
     ],
     example: ['admin:file get tftp ITLRecovery.p12'],
     async run(ctx, args) {
+      // ITLRecovery.p12 is bundled on request, so a wildcard does not pick it up (file list does not show it).
       const match = fileSpecMatcher(args['file-spec']);
-      const names = tftpNames({ cluster: ctx.cluster, node: ctx.session.node }).filter(match);
+      const names = ctx.cluster.tftpFiles(ctx.session.node).map((f) => f.name).filter(match);
+      if (ctx.cluster.isPublisher(ctx.session.node) && args['file-spec'].toLowerCase() === P12.toLowerCase()) names.push(P12);
       if (names.length === 0) throw new CliError(['No files matched the file specification.']);
       const files: { name: string; content: Buffer }[] = [];
       for (const name of names) {

@@ -16,7 +16,7 @@ const ITLRECOVERY_WARNING = [
 ];
 
 /** Units whose certificate the tokenless CTL carries: in mixed mode the CTL must be updated after them. */
-const IN_CTL = new Set(['CallManager', 'CAPF', 'ITLRecovery']);
+const IN_CTL = new Set(['CallManager', 'CAPF']);
 
 const unitArg = {
   name: 'unit', describe: 'tomcat, tomcat-ECDSA, ipsec, CallManager, CallManager-ECDSA, CAPF, TVS or ITLRecovery', required: true,
@@ -26,7 +26,7 @@ const unitArg = {
 async function regen(ctx: CommandContext, typed: string, choice?: RegenChoice): Promise<void> {
   const unit = UNITS.find((u) => u.unit.toLowerCase() === typed.toLowerCase())?.unit;
   if (!unit) throw new CliError([`Invalid unit ${typed}. Valid units: ${UNITS.map((u) => u.unit).join(', ')}`]);
-  if (unit === 'ITLRecovery' || unit === 'CAPF') requirePublisher(ctx);
+  if (unit === 'ITLRecovery' || (unit === 'CAPF' && ctx.cluster.profile.capfPublisherOnly)) requirePublisher(ctx);
   const existing = ctx.cluster.ownCertificate(ctx.session.node, unit);
   if (!existing) throw new CliError([`There is no ${unit} certificate on this node.`]);
   // Refuse a choice the unit cannot take before asking anything.
@@ -53,6 +53,10 @@ async function regen(ctx: CommandContext, typed: string, choice?: RegenChoice): 
   }
   if (ctx.cluster.mixedMode && IN_CTL.has(unit)) {
     ctx.line('The cluster is in Mixed Mode: run utils ctl update CTLFile so that the CTL file carries the new certificate.');
+  }
+  if (ctx.cluster.mixedMode && unit === 'ITLRecovery' && ctx.cluster.profile.normalSigner === 'ITLRecovery') {
+    // The phones' CTL is signed by the old ITLRecovery: re-sign with CallManager first (Security Guide).
+    ctx.line('The cluster is in Mixed Mode: run utils ctl reset localkey, reset the phones, then run utils ctl update CTLFile.');
   }
 }
 

@@ -229,17 +229,30 @@ export class Cluster {
     };
   }
 
-  /** The active certificate and key of a unit, as the ITL, CTL and TLS endpoints use them. */
+  /** The active certificate and key of a unit, as the ITL (built by TFTP) and TLS endpoints use them. */
   keyPair(r: CertRef): KeyPair {
     const c = this.repo.certificate(r.node, r.unit, 'active');
     if (!c) throw new ClusterError(`no active ${r.unit} certificate on ${r.node}`);
     return { certPem: c.cert_pem, keyPem: c.key_pem };
   }
 
+  /**
+   * The newest certificate of a unit, waiting for a restart or not: what the certificate store holds,
+   * which is what `utils ctl` reads when it builds the CTL.
+   */
+  storedKeyPair(r: CertRef): KeyPair {
+    const c = this.repo.certificate(r.node, r.unit, 'pending') ?? this.repo.certificate(r.node, r.unit, 'active');
+    if (!c) throw new ClusterError(`no ${r.unit} certificate on ${r.node}`);
+    return { certPem: c.cert_pem, keyPem: c.key_pem };
+  }
+
   private ipOf = (server: string): string => this.node(server).ip;
 
-  private writeTrustFile(node: string, plan: TrustFilePlan, spec: string, signerName: string, signer?: KeyPair): void {
-    const content = buildTrustFile(plan, (r) => this.keyPair(r), this.ipOf, this.clock.now(), signer);
+  private writeTrustFile(
+    node: string, plan: TrustFilePlan, spec: string, signerName: string,
+    cert: (r: CertRef) => KeyPair = (r) => this.keyPair(r), signer?: KeyPair,
+  ): void {
+    const content = buildTrustFile(plan, cert, this.ipOf, this.clock.now(), signer);
     this.repo.putTftpFile({ node, name: plan.fileName, content, modified_at: this.clock.now().toISOString(), spec, signer: signerName });
   }
 
@@ -289,10 +302,13 @@ export class Cluster {
       const plan = planItl(state, pub);
       const resetSigner: CertRef = state.profile.normalSigner === 'ITLRecovery' ? { node: pub, unit: 'CallManager' } : { node: pub, unit: 'ITLRecovery' };
       const signer = imported ?? this.keyPair(resetSigner);
+      // An imported recovery key stands in for the ITLRecovery SAST record, so the file names its signer.
+      const cert = (r: CertRef) => (imported && r.unit === 'ITLRecovery' ? imported : this.keyPair(r));
+      const signerRef = imported ? { node: pub, unit: 'ITLRecovery' as const } : resetSigner;
       const targets = this.activeTftpNodes();
       for (const node of targets) {
         const normal = planKey(planItl(state, node), (r) => this.keyPair(r));
-        this.writeTrustFile(node, { ...plan, signer: resetSigner }, `reset:${normal}`, imported ? 'ITLRecovery.p12' : resetSigner.unit, signer);
+        this.writeTrustFile(node, { ...plan, signer: signerRef }, `reset:${normal}`, imported ? 'ITLRecovery.p12' : resetSigner.unit, cert, signer);
       }
       this.record(actor, 'itl-reset', { signer: imported ? 'ITLRecovery.p12' : resetSigner.unit, nodes: targets });
       return targets;
@@ -310,8 +326,9 @@ export class Cluster {
       const state = this.trustState();
       const plan = planCtl(state, opts.mixed);
       if (opts.signWith) plan.signer = { node: state.publisher, unit: opts.signWith };
-      const spec = planKey(plan, (r) => this.keyPair(r));
-      for (const n of state.nodes) this.writeTrustFile(n.name, plan, spec, plan.signer.unit);
+      const stored = (r: CertRef) => this.storedKeyPair(r);
+      const spec = planKey(plan, stored);
+      for (const n of state.nodes) this.writeTrustFile(n.name, plan, spec, plan.signer.unit, stored);
       this.record(actor, 'ctl-built', { mixed: opts.mixed, wasMixed, signer: plan.signer.unit });
       this.refreshTrustFiles(actor);
     });

@@ -69,10 +69,13 @@ export function planCtl(s: TrustState, mixed: boolean): TrustFilePlan {
   const modern = s.profile.normalSigner === 'ITLRecovery';
   if (modern) records.push({ role: Role.SAST, server: s.publisher, cert: ref(s.publisher, 'ITLRecovery') });
   records.push({ role: Role.SAST, server: s.publisher, cert: ref(s.publisher, 'CallManager') });
-  for (const n of s.nodes.filter((x) => x.callManager || x.tftp)) {
-    records.push(mixed ? { role: Role.CCM_TFTP, server: n.name, cert: ref(n.name, 'CallManager') } : { role: Role.CCM_TFTP, server: n.name });
-  }
+  const servers = s.nodes.filter((x) => x.callManager || x.tftp);
+  const server = (n: string): RecordPlan => (mixed ? { role: Role.CCM_TFTP, server: n, cert: ref(n, 'CallManager') } : { role: Role.CCM_TFTP, server: n });
+  // The order of the TN-118893 dump: the publisher's CCM+TFTP, CAPF, then the other servers.
+  const pub = servers.find((n) => n.name === s.publisher);
+  if (pub) records.push(server(pub.name));
   if (s.capfActive) records.push({ role: Role.CAPF, server: s.publisher, cert: ref(s.publisher, 'CAPF') });
+  for (const n of servers.filter((x) => x.name !== s.publisher)) records.push(server(n.name));
   return { fileName: 'CTLFile.tlv', signer: modern ? ref(s.publisher, 'ITLRecovery') : ref(s.publisher, 'CallManager'), records };
 }
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { utils } from 'ssh2';
+import { generateHostKey } from '../../src/ssh/hostkey';
 import { App } from '../../src/app';
 import { startLabSftpServer, type LabSftpServer } from '../../src/net/sftp-server';
 import { createSelfSigned, signCsr, type IssuedCertificate } from '../../src/pki';
@@ -65,7 +65,7 @@ describe('CSRs and CA-signed certificates', function () {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'ucmsim-csr-work-'));
     sftp = await startLabSftpServer({
       root, host: '127.0.0.1', port: 0, username: SFTP_USER, password: SFTP_PASS,
-      hostKey: Buffer.from(utils.generateKeyPairSync('ed25519').private),
+      hostKey: Buffer.from(generateHostKey()),
     });
     [ca, otherCa] = await Promise.all([makeCa('ucmsim Test Root CA'), makeCa('Other Lab CA')]);
     fs.writeFileSync(path.join(work, 'ca.pem'), ca.certPem);

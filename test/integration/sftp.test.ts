@@ -9,13 +9,14 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, utils, type SFTPWrapper } from 'ssh2';
+import { generateHostKey } from '../../src/ssh/hostkey';
 import { startLabSftpServer, type LabSftpServer, type LabSftpOptions } from '../../src/net/sftp-server';
 import { sftpDownload, sftpUpload, SftpError, type SftpFailure, type SftpTarget } from '../../src/net/sftp-client';
 import { within } from '../helpers/wait';
 
 const USER = 'lab';
 const PASS = 'lab-secret';
-const hostKey = Buffer.from(utils.generateKeyPairSync('ed25519').private);
+const hostKey = Buffer.from(generateHostKey());
 
 async function rejectsWith(p: Promise<unknown>, kind: SftpFailure, message?: RegExp): Promise<SftpError> {
   const err = await p.then(

@@ -124,7 +124,7 @@ describe('trust file plans (ITL and CTL contents per version profile)', () => {
 
   describe('planCtl', () => {
     for (const release of MODERN) {
-      it(`${release}: signed by ITLRecovery; SAST ITLRecovery then publisher CallManager, CCM+TFTP per node, CAPF, no TVS`, () => {
+      it(`${release}: signed by ITLRecovery; SAST ITLRecovery then publisher CallManager, CCM+TFTP publisher, CAPF, CCM+TFTP others, no TVS`, () => {
         const p = planCtl(state(release, { mixedMode: true }), true);
         assert.equal(p.fileName, 'CTLFile.tlv');
         assert.equal(signer(p), 'cucm-pub/ITLRecovery');
@@ -132,8 +132,8 @@ describe('trust file plans (ITL and CTL contents per version profile)', () => {
           [Role.SAST, 'cucm-pub', 'cucm-pub/ITLRecovery'],
           [Role.SAST, 'cucm-pub', 'cucm-pub/CallManager'],
           [Role.CCM_TFTP, 'cucm-pub', 'cucm-pub/CallManager'],
-          [Role.CCM_TFTP, 'cucm-sub1', 'cucm-sub1/CallManager'],
           [Role.CAPF, 'cucm-pub', 'cucm-pub/CAPF'],
+          [Role.CCM_TFTP, 'cucm-sub1', 'cucm-sub1/CallManager'],
         ]);
       });
     }
