@@ -11,7 +11,8 @@ import { startSimulator, LAB_SFTP, type Simulator } from './simulator';
 import type { Privilege } from './cli/command';
 
 const USAGE = `usage:
-  ucmsim serve  [--data DIR] [--listen HOST] [--ssh-port N] [--sftp-port N] [--time-scale X] [--config FILE]
+  ucmsim serve  [--data DIR] [--listen HOST] [--ssh-port N] [--tftp-port N] [--http-port N] [--sftp-port N]
+                [--time-scale X] [--config FILE]
   ucmsim shell  [--data DIR] [--node NAME] [--time-scale X]
   ucmsim init   [--data DIR] [--config FILE] [--force]
   ucmsim passwd [--data DIR] USER        (reads the new password from the terminal or stdin)
@@ -19,6 +20,9 @@ const USAGE = `usage:
   --data DIR       data directory (default ./data)
   --listen HOST    address the SSH servers listen on (default 127.0.0.1)
   --ssh-port N     SSH port of the publisher; node i listens on N+i (default 2222; 0 picks free ports)
+  --tftp-port N    TFTP port of the publisher; node i uses N+10i (default 6969; 0 picks free ports)
+  --http-port N    HTTP port of the publisher, HTTPS on N+1 (CallManager) and N+2 (tomcat);
+                   node i uses N+10i.. (default 6970; 0 picks free ports)
   --sftp-port N    port of the lab SFTP server (default 2022; 0 picks a free port)
   --time-scale X   wall seconds per simulated second for waits (default 1; 0 makes them instant)
   --config FILE    cluster description (default etc/cluster.yaml)
@@ -82,12 +86,15 @@ async function ensureCluster(dataDir: string, configFile: string | undefined, lo
 }
 
 async function serve(argv: string[]): Promise<void> {
-  const { flags } = parseFlags(argv, { data: 'value', listen: 'value', 'ssh-port': 'value', 'sftp-port': 'value', 'time-scale': 'value', config: 'value' });
+  const { flags } = parseFlags(argv, { data: 'value', listen: 'value', 'ssh-port': 'value', 'tftp-port': 'value', 'http-port': 'value', 'sftp-port': 'value', 'time-scale': 'value', config: 'value' });
   const dataDir = path.resolve(String(flags.data ?? 'data'));
   const host = String(flags.listen ?? '127.0.0.1');
   const basePort = numberFlag(flags, 'ssh-port', 2222, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
   const timeScale = numberFlag(flags, 'time-scale', 1, (n) => n >= 0);
-  const sftpPort = numberFlag(flags, 'sftp-port', 2022, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
+  const port = (name: string, dflt: number) => numberFlag(flags, name, dflt, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
+  const sftpPort = port('sftp-port', 2022);
+  const tftpPort = port('tftp-port', 6969);
+  const httpPort = port('http-port', 6970);
   const release = acquireServeLock(dataDir);
   let sim: Simulator | null = null;
   try {
@@ -99,8 +106,9 @@ async function serve(argv: string[]): Promise<void> {
     if (!isLoopback(host) && defaultPassword) {
       throw new UsageError(`refusing to listen on ${host} while ${admin!.name} still has the default password; run: ucmsim passwd --data ${dataDir} ${admin!.name}`);
     }
-    sim = await startSimulator({ dataDir, host, basePort, sftpPort, timeScale, log: (m) => console.error(m) });
-    for (const [node, s] of sim.ssh) console.log(`ssh listening on ${s.host}:${s.port} (node ${node})`);
+    sim = await startSimulator({ dataDir, host, basePort, sftpPort, tftpPort, httpPort, timeScale, log: (m) => console.error(m) });
+    const what = { ssh: 'ssh', tftp: 'tftp', http: 'http', 'https-callmanager': 'https (CallManager certificate)', 'https-tomcat': 'https (tomcat certificate)' };
+    for (const l of sim.listeners) console.log(`${what[l.kind]} listening on ${l.host}:${l.port} (node ${l.node})`);
     const lab = sim.sftp!;
     console.log(`lab sftp listening on ${lab.host}:${lab.port} (user ${LAB_SFTP.username}, password ${LAB_SFTP.password}, files in ${lab.root})`);
     const first = [...sim.ssh.values()][0];

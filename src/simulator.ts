@@ -1,12 +1,19 @@
-// Starting and stopping a whole simulator in-process: the app and one SSH server per node.
+// Starting and stopping a whole simulator in-process: the app, and per node its SSH server and the
+// TFTP, HTTP (6970) and HTTPS (6971 CallManager, 6972 tomcat) file service; plus the lab SFTP server.
+import path from 'node:path';
 import { App } from './app';
 import { loadOrCreateHostKey } from './ssh/hostkey';
 import { startSshServer, type RunningServer } from './ssh/server';
 import { startLabSftpServer, type LabSftpServer } from './net/sftp-server';
-import path from 'node:path';
+import { startTftpServer, type FileSource } from './net/tftp-server';
+import { startConfigHttpServer, startConfigHttpsServer } from './net/config-http';
+import type { Unit } from './cluster/units';
 
 /** The lab SFTP server's defaults: a destination for exports and a source for imports. */
 export const LAB_SFTP = { username: 'lab', password: 'labsftp', dir: 'sftp' };
+
+/** Node i serves TFTP on tftpPort + 10·i and HTTP/HTTPS on httpPort + 10·i (+1 CallManager, +2 tomcat). */
+export const NODE_PORT_STRIDE = 10;
 
 export interface SimulatorOptions {
   dataDir: string;
@@ -15,36 +22,73 @@ export interface SimulatorOptions {
   basePort: number;
   timeScale: number;
   authFailDelayMs?: number;
-  /** the lab SFTP server's port (0 = a free one); null leaves it out */
+  /** the lab SFTP server's port (0 = a free one); null or absent leaves it out */
   sftpPort?: number | null;
+  /** the publisher's TFTP port (6969 by default in serve); null or absent leaves file service out */
+  tftpPort?: number | null;
+  /** the publisher's HTTP port (6970 by default in serve); HTTPS is on the next two */
+  httpPort?: number | null;
   log?: (message: string) => void;
+}
+
+export interface Listener {
+  node: string;
+  kind: 'ssh' | 'tftp' | 'http' | 'https-callmanager' | 'https-tomcat';
+  host: string;
+  port: number;
+  close(): Promise<void>;
 }
 
 export interface Simulator {
   app: App;
   /** node name → its SSH server */
   ssh: Map<string, RunningServer>;
+  /** every listener, in start order */
+  listeners: Listener[];
   sftp: LabSftpServer | null;
   close(): Promise<void>;
 }
 
+const portFor = (base: number, position: number, offset = 0) => (base === 0 ? 0 : base + position * NODE_PORT_STRIDE + offset);
+
 export async function startSimulator(opts: SimulatorOptions): Promise<Simulator> {
   const app = new App({ dataDir: opts.dataDir, timeScale: opts.timeScale, log: opts.log });
   const ssh = new Map<string, RunningServer>();
+  const listeners: Listener[] = [];
   let sftp: LabSftpServer | null = null;
   const close = async () => {
-    await Promise.all([...[...ssh.values()].map((s) => s.close()), sftp?.close()]);
+    await Promise.all([...listeners.map((l) => l.close()), sftp?.close()]);
     app.close();
   };
+  const host = opts.host;
   try {
     const hostKey = loadOrCreateHostKey(opts.dataDir);
     for (const n of app.cluster.nodes()) {
-      const port = opts.basePort === 0 ? 0 : opts.basePort + n.position;
-      ssh.set(n.name, await startSshServer({ app, node: n.name, hostKey, host: opts.host, port, authFailDelayMs: opts.authFailDelayMs ?? 1000 }));
+      const s = await startSshServer({ app, node: n.name, hostKey, host, port: opts.basePort === 0 ? 0 : opts.basePort + n.position, authFailDelayMs: opts.authFailDelayMs ?? 1000 });
+      ssh.set(n.name, s);
+      listeners.push({ node: n.name, kind: 'ssh', ...s });
+    }
+    for (const n of app.cluster.nodes()) {
+      // The same file service the simulated phones use, so what curl gets is what a phone verified.
+      const files: FileSource = { read: (name) => app.files.read(n.name, name), serving: () => app.files.serving(n.name) };
+      const identity = (rsa: Unit, ec: Unit) => () => ({
+        rsa: app.cluster.keyPair({ node: n.name, unit: rsa }),
+        ec: app.cluster.keyPair({ node: n.name, unit: ec }),
+      });
+      if (opts.tftpPort !== null && opts.tftpPort !== undefined) {
+        const t = await startTftpServer({ host, port: portFor(opts.tftpPort, n.position), files, log: opts.log });
+        listeners.push({ node: n.name, kind: 'tftp', ...t });
+      }
+      if (opts.httpPort !== null && opts.httpPort !== undefined) {
+        const http = await startConfigHttpServer({ host, port: portFor(opts.httpPort, n.position), files });
+        const cm = await startConfigHttpsServer({ host, port: portFor(opts.httpPort, n.position, 1), files, identity: identity('CallManager', 'CallManager-ECDSA') });
+        const tc = await startConfigHttpsServer({ host, port: portFor(opts.httpPort, n.position, 2), files, identity: identity('tomcat', 'tomcat-ECDSA') });
+        listeners.push({ node: n.name, kind: 'http', ...http }, { node: n.name, kind: 'https-callmanager', ...cm }, { node: n.name, kind: 'https-tomcat', ...tc });
+      }
     }
     if (opts.sftpPort !== null && opts.sftpPort !== undefined) {
       sftp = await startLabSftpServer({
-        root: path.join(opts.dataDir, LAB_SFTP.dir), host: opts.host, port: opts.sftpPort,
+        root: path.join(opts.dataDir, LAB_SFTP.dir), host, port: opts.sftpPort,
         username: LAB_SFTP.username, password: LAB_SFTP.password, hostKey,
       });
     }
@@ -52,5 +96,5 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     await close();
     throw e;
   }
-  return { app, ssh, get sftp() { return sftp; }, close };
+  return { app, ssh, listeners, get sftp() { return sftp; }, close };
 }
