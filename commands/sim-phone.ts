@@ -38,11 +38,11 @@ export const simPhoneCommands: CommandSpec[] = [
     description: ['Lists the phones of the cluster with their registration and the trust list they hold.'],
     async run(ctx, args) {
       const f = (args.filter ?? '').toLowerCase();
-      const rows = ctx.fleet.phones().filter((p) => !f || [p.name, p.model, p.device_pool, p.reg_state, REG_TEXT[p.reg_state], p.status].some((x) => x.toLowerCase().includes(f)));
+      const state = (p: PhoneRow) => (p.reboot_until ? 'Rebooting' : REG_TEXT[p.reg_state]);
+      const rows = ctx.fleet.phones().filter((p) => !f || [p.name, p.model, p.device_pool, p.reg_state, state(p), p.status].some((x) => x.toLowerCase().includes(f)));
       ctx.line(`${'Device Name'.padEnd(17)}${'Model'.padEnd(9)}${'Pool'.padEnd(11)}${'State'.padEnd(14)}${'Node'.padEnd(11)}Status`);
       for (const p of rows) {
-        const state = p.reboot_until ? 'Rebooting' : REG_TEXT[p.reg_state];
-        ctx.line(`${p.name.padEnd(17)}${p.model.padEnd(9)}${p.device_pool.padEnd(11)}${state.padEnd(14)}${(p.reg_node ?? '-').padEnd(11)}${p.status}`);
+        ctx.line(`${p.name.padEnd(17)}${p.model.padEnd(9)}${p.device_pool.padEnd(11)}${state(p).padEnd(14)}${(p.reg_node ?? '-').padEnd(11)}${p.status}`);
       }
       ctx.line(`Total: ${rows.length}`);
     },

@@ -1,14 +1,14 @@
 // What a phone does when it boots: fetch CTL, ITL and its configuration from its TFTP server and
 // decide, by verifying real signatures, what to trust (rules I1-I9, C1-C6, F1-F4 of the reference).
 // Pure: the files, the TVS answers and the registration target come from the caller.
-import { X509Certificate, createHash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   parseTrustList, verifyTrustList, isSignerRecord, parseSignedFile, verifySignedFile, Role, TlvFormatError,
   type ParsedTrustList, type ParsedRecord,
 } from '../tlv';
 import type { PhoneModel } from './models';
+import { ITL_SIZE_LIMIT } from '../cluster/trustfiles';
 
-export const ITL_LIMIT = 64 * 1024;
 
 export interface InstalledTrust {
   /** the last status message the phone showed */
@@ -39,7 +39,6 @@ export interface BootOutcome extends InstalledTrust {
 }
 
 const sha = (b: Buffer) => createHash('sha1').update(b).digest('hex');
-const pem = (der: Buffer) => new X509Certificate(der).toString();
 
 function parse(buf: Buffer): ParsedTrustList | null {
   try {
@@ -53,7 +52,7 @@ function parse(buf: Buffer): ParsedTrustList | null {
 /** The certificate in `list` that signed `file`, among records of `roles`, if it verifies. */
 function signedBy(file: Buffer, header: ParsedTrustList['header'], list: ParsedTrustList, roles: number[]): boolean {
   return list.records.some(
-    (r) => roles.includes(r.role) && r.certificate && isSignerRecord(header, r) && verifyTrustList(file, pem(r.certificate)).ok,
+    (r) => roles.includes(r.role) && r.certificate && isSignerRecord(header, r) && verifyTrustList(file, r.certificate).ok,
   );
 }
 
@@ -81,7 +80,7 @@ function decideCtl(file: Buffer, installed: Buffer | null, model: PhoneModel, tv
 
 /** Rules I1-I8 for a downloaded ITL. */
 function decideItl(file: Buffer, installed: Buffer | null, ctl: Buffer | null, model: PhoneModel, tvs: TvsQuery): Decision & { fatal?: boolean } {
-  if (file.length > ITL_LIMIT) return { accept: false, fatal: true, status: 'Trust List update failed' }; // I8
+  if (file.length > ITL_SIZE_LIMIT) return { accept: false, fatal: true, status: 'Trust List update failed' }; // I8
   const next = parse(file);
   if (!next) return { accept: false, status: 'Trust List update failed' };
   if (installed && sha(installed) === sha(file)) return { accept: false }; // I3
@@ -103,8 +102,17 @@ function decideItl(file: Buffer, installed: Buffer | null, ctl: Buffer | null, m
   return { accept: false, status: 'Trust List update failed' }; // I6
 }
 
-/** Rules F1-F4: the signed configuration must verify with a TFTP/CCM+TFTP certificate or TVS. */
-function decideConfig(env: BootEnvironment, trust: ParsedTrustList | null, rollback: boolean): Buffer | null {
+/** The record names the header's signer: same serial and issuer, whatever its role. */
+function namesSigner(header: ParsedTrustList['header'], r: ParsedRecord): boolean {
+  return !!r.serial?.equals(header.serialNumber) && r.issuerName === header.caName;
+}
+
+/**
+ * Rules F1-F4: the signed configuration must verify with a TFTP or CCM+TFTP certificate of the trust
+ * list (the CTL if there is one, else the ITL), or one TVS vouches for; TLS to TVS is checked against
+ * the ITL's TVS records.
+ */
+function decideConfig(env: BootEnvironment, trust: ParsedTrustList | null, itl: ParsedTrustList | null, rollback: boolean): Buffer | null {
   const plain = `${env.deviceName}.cnf.xml`;
   if (!env.model.sbd || !trust || rollback) return env.download(plain); // B5, F4
   const sgn = env.download(`${plain}.sgn`);
@@ -116,13 +124,20 @@ function decideConfig(env: BootEnvironment, trust: ParsedTrustList | null, rollb
     if (e instanceof TlvFormatError) return null;
     throw e;
   }
-  const holders = trust.records.filter((r) => (r.role === Role.TFTP || r.role === Role.CCM_TFTP) && r.certificate && isSignerRecord(header, r));
-  if (holders.some((r) => verifySignedFile(sgn, pem(r.certificate!)).ok)) return parseSignedFile(sgn).body; // F1
+  const holders = trust.records.filter((r) => (r.role === Role.TFTP || r.role === Role.CCM_TFTP) && r.certificate && namesSigner(header, r));
+  if (holders.some((r) => verifySignedFile(sgn, r.certificate!).ok)) return parseSignedFile(sgn).body; // F1
   if (env.model.tvs) {
-    const known = env.tvs(header.caName, header.serialNumber, trust); // F2
+    const known = env.tvs(header.caName, header.serialNumber, itl); // F2
     if (known && known.roles.some((x) => x === Role.TFTP || x === Role.CCM_TFTP) && verifySignedFile(sgn, known.certPem).ok) return parseSignedFile(sgn).body;
   }
   return null; // F3: the phone keeps its last good configuration
+}
+
+/** Messages that say what trust list the phone holds; others (TFTP Timeout, File auth error...) are passing. */
+const TRUST_MESSAGES = new Set(['ITL installed', 'CTL installed', 'CTL and ITL installed', 'Trust List updated']);
+
+function holding(t: InstalledTrust): string {
+  return t.ctl && t.itl ? 'CTL and ITL installed' : t.itl ? 'ITL installed' : t.ctl ? 'CTL installed' : 'No Trust List installed';
 }
 
 export function bootPhone(env: BootEnvironment, before: InstalledTrust): BootOutcome {
@@ -131,14 +146,15 @@ export function bootPhone(env: BootEnvironment, before: InstalledTrust): BootOut
   let itlStatus = '';
   let ctlStatus = '';
   let fatal = false;
+  const installedItl = before.itl ? parse(before.itl) : null;
+  // Every phone asks for the CTL; only Security By Default phones ask for the ITL (B1, B5).
+  const ctl = env.download('CTLFile.tlv');
+  if (ctl) {
+    const d = decideCtl(ctl, before.ctl, env.model, env.tvs, installedItl);
+    if (d.accept) out.ctl = ctl;
+    ctlStatus = d.status ?? '';
+  }
   if (env.model.sbd) {
-    const installedItl = before.itl ? parse(before.itl) : null;
-    const ctl = env.download('CTLFile.tlv');
-    if (ctl) {
-      const d = decideCtl(ctl, before.ctl, env.model, env.tvs, installedItl);
-      if (d.accept) out.ctl = ctl;
-      ctlStatus = d.status ?? '';
-    }
     const itl = env.download('ITLFile.tlv');
     if (itl) {
       const d = decideItl(itl, before.itl, out.ctl, env.model, env.tvs);
@@ -150,13 +166,13 @@ export function bootPhone(env: BootEnvironment, before: InstalledTrust): BootOut
   const itlList = out.itl ? parse(out.itl) : null;
   const trust = out.ctl ? parse(out.ctl) : itlList;
   const rollback = !out.ctl && !!itlList && isRollbackItl(itlList);
-  const config = decideConfig(env, trust, rollback);
+  const config = decideConfig(env, trust, itlList, rollback);
   if (config) out.config = config;
   const failed = [ctlStatus, itlStatus].find((x) => x.endsWith('failed'));
   const both = ctlStatus === 'CTL installed' && itlStatus === 'ITL installed';
-  // A boot that changes nothing leaves the last message on the phone's status screen.
-  out.status = failed ?? (both ? 'CTL and ITL installed' : itlStatus || ctlStatus || before.status);
-  if (!config && env.model.sbd && trust && !rollback) out.status = `File auth error: ${env.deviceName}.cnf.xml.sgn`;
+  // A boot that changes nothing leaves the last trust-list message; passing errors give way.
+  out.status = failed ?? (both ? 'CTL and ITL installed' : itlStatus || ctlStatus || (TRUST_MESSAGES.has(before.status) ? before.status : holding(out)));
+  if (!config && env.model.sbd && trust && !rollback && !failed) out.status = `File auth error: ${env.deviceName}.cnf.xml.sgn`;
   if (fatal) return { ...out, reg: 'unr' };
   if (!out.config) return { ...out, reg: 'unr' };
   if (!env.callManager) return { ...out, reg: 'unr' };

@@ -84,16 +84,27 @@ export interface EventRow {
 }
 
 export class Repository {
+  /** prepared once per SQL text: preparing costs more than running for the fleet's many small queries */
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(private readonly db: Database.Database) {}
 
+  private prepared(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
   private all<T>(sql: string, ...params: unknown[]): T[] {
-    return this.db.prepare(sql).all(...params) as T[];
+    return this.prepared(sql).all(...params) as T[];
   }
   private one<T>(sql: string, ...params: unknown[]): T | undefined {
-    return this.db.prepare(sql).get(...params) as T | undefined;
+    return this.prepared(sql).get(...params) as T | undefined;
   }
   private run(sql: string, ...params: unknown[]): Database.RunResult {
-    return this.db.prepare(sql).run(...params);
+    return this.prepared(sql).run(...params);
   }
 
   cluster(): ClusterRow | undefined {

@@ -68,9 +68,21 @@ const SIGNATURE_SIZES = [64, 128, 256, 512];
  * Builds header + payload and signs it: the signature covers the whole output except the
  * SIGNATURE TLV itself, which is inserted after SIGNATUREMODULUS (recipe §1.9 steps 4–5).
  */
+/** Parsed certificate and key of a signer, kept because the same few sign thousands of phone files. */
+const signers = new Map<string, { cert: X509Certificate; key: KeyObject }>();
+function signerKeys(certPem: string, keyPem: string): { cert: X509Certificate; key: KeyObject } {
+  const id = certPem + keyPem;
+  let s = signers.get(id);
+  if (!s) {
+    if (signers.size > 64) signers.clear();
+    s = { cert: new X509Certificate(certPem), key: createPrivateKey(keyPem) };
+    signers.set(id, s);
+  }
+  return s;
+}
+
 export function buildSigned(opts: SignerOptions, version: [number, number], payload: Buffer): Buffer {
-  const cert = new X509Certificate(opts.signerCertPem);
-  const key = createPrivateKey(opts.signerKeyPem);
+  const { cert, key } = signerKeys(opts.signerCertPem, opts.signerKeyPem);
   if (key.asymmetricKeyType !== 'rsa') {
     throw new Error(`signer key for ${opts.fileName} must be RSA, got ${key.asymmetricKeyType}`);
   }
@@ -302,11 +314,20 @@ export function verifyHeaderSignature(
   return ok ? { ok: true } : { ok: false, reason: 'signature does not verify' };
 }
 
-/** Public key of a PEM or DER certificate, or a reason why there is none. */
+const publicKeys = new Map<string, KeyObject | string>();
+
+/** Public key of a PEM or DER certificate, or a reason why there is none (remembered: phones check the same few). */
 export function certificateKey(cert: string | Buffer): KeyObject | string {
-  try {
-    return new X509Certificate(cert).publicKey;
-  } catch (err) {
-    return `unreadable certificate: ${(err as Error).message}`;
+  const id = typeof cert === 'string' ? cert : cert.toString('base64');
+  let key = publicKeys.get(id);
+  if (key === undefined) {
+    try {
+      key = new X509Certificate(cert).publicKey;
+    } catch (err) {
+      key = `unreadable certificate: ${(err as Error).message}`;
+    }
+    if (publicKeys.size > 1024) publicKeys.clear();
+    publicKeys.set(id, key);
   }
+  return key;
 }

@@ -26,7 +26,7 @@ export function parseSignedFile(buf: Buffer): ParsedSignedFile {
 }
 
 /** Checks a .sgn signature with the signer's certificate (a TFTP or CCM+TFTP certificate on CUCM). */
-export function verifySignedFile(buf: Buffer, certPem: string): { ok: boolean; reason?: string } {
+export function verifySignedFile(buf: Buffer, certPem: string | Buffer): { ok: boolean; reason?: string } {
   let parsed: ParsedSignedFile;
   try {
     parsed = parseSignedFile(buf);

@@ -212,10 +212,10 @@ export interface TrustListVerification {
 }
 
 /**
- * Checks the file's signature with `certPem` if given, else with the certificate of the SAST record
+ * Checks the file's signature with `certPem` (PEM or DER) if given, else with the certificate of the SAST record
  * that the header names. Never throws on bad file bytes.
  */
-export function verifyTrustList(buf: Buffer, certPem?: string): TrustListVerification {
+export function verifyTrustList(buf: Buffer, certPem?: string | Buffer): TrustListVerification {
   let list: ParsedTrustList;
   try {
     list = parseTrustList(buf);

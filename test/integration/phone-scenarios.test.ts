@@ -276,6 +276,16 @@ describe('integration: phone recovery scenarios through the admin: CLI', functio
       assert.ok(parseTrustList(installed(hq).itl!).records.some((r) => r.role === Role.TFTP && r.certificate?.equals(cm)), 'the new CallManager is the TFTP record');
     });
 
+    scenario('c. on 14.x even TVS and CallManager together are recoverable: the ITL signer (ITLRecovery) does not change', async () => {
+      await regen(pub, 'TVS');
+      await regen(pub, 'CallManager');
+      await restart(pub, 'Cisco CallManager');
+      await restart(pub, 'Cisco Tftp');
+      await resetAll();
+      assertAllTrustCurrent();
+      for (const p of phones().filter(sbd)) assert.equal(p.status, 'Trust List updated', describe1(p));
+    });
+
     // ---------------------------------------------------------------------------------------- d
     scenario('d. rollback to pre-8.0: phones reset by themselves, take the empty ITL and unsigned configs, HTTPS services stop; False restores SBD', async () => {
       const hq = pick('CP-8841', 'DP-HQ').name;
@@ -365,6 +375,8 @@ describe('integration: phone recovery scenarios through the admin: CLI', functio
       assert.ok(out.includes('URL: https://cucm-pub.example.com:8443/cucm-uds/users?name=user') && out.includes('Authenticated: no') && !out.includes(FAILURE), out);
 
       await resetAll();
+      const cfg = readPhoneConfig(installed(app.fleet.phone(p8841)).config!.toString());
+      assert.deepEqual(cfg, { secureDirUrl: 'https://cucm-pub.example.com:9443/cucm-uds/users', contactSearchAuth: true });
       out = await pub.run(`sim phone search-directory ${p8841} user`);
       assert.ok(out.includes('URL: https://cucm-pub.example.com:9443/cucm-uds/users?name=user'), out);
       assert.ok(out.includes('Authenticated: yes') && out.includes('24 matches') && !out.includes(FAILURE), out);

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { createSelfSigned, type IssuedCertificate } from '../../src/pki';
 import { buildTrustList, buildSignedFile, recordFromCertificate, parseTrustList, cucmName, Role, type TrustRecord, type ParsedTrustList } from '../../src/tlv';
-import { bootPhone, isRollbackItl, ITL_LIMIT, type BootEnvironment, type InstalledTrust, type TvsQuery } from '../../src/phones/boot';
+import { bootPhone, isRollbackItl, type BootEnvironment, type InstalledTrust, type TvsQuery } from '../../src/phones/boot';
+import { ITL_SIZE_LIMIT as ITL_LIMIT } from '../../src/cluster/trustfiles';
 import { phoneModel, type PhoneModel } from '../../src/phones/models';
 import { X509Certificate } from 'node:crypto';
 
