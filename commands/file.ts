@@ -3,6 +3,7 @@ import { CliError, type CommandSpec, type CommandContext } from '../src/cli/comm
 import { buildPkcs12 } from '../src/pki';
 import { sftpUpload } from '../src/net/sftp-client';
 import { fileSpecMatcher } from './common';
+import { dateParts } from '../src/clock/dates';
 import { askSftpTarget, sftpStep } from './sftp-dialog';
 
 const P12 = 'ITLRecovery.p12';
@@ -47,9 +48,7 @@ export const fileCommands: CommandSpec[] = [
       for (const f of files) {
         if (!detail) ctx.line(f.name);
         else {
-          const d = new Date(f.modified_at);
-          const day = new Intl.DateTimeFormat('en-GB', { timeZone: ctx.cluster.timeZone, day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(d);
-          const p = Object.fromEntries(day.map((x) => [x.type, x.value]));
+          const p = dateParts(new Date(f.modified_at), ctx.cluster.timeZone);
           ctx.line(`${p.day} ${p.month},${p.year} ${p.hour}:${p.minute}:${p.second}${f.content.length.toLocaleString('en-US').padStart(13)}  ${f.name}`);
         }
       }

@@ -1,14 +1,10 @@
 // show version, show myself, show status: what the node says about itself.
 import type { CommandSpec, CommandContext } from '../src/cli/command';
+import { dateParts } from '../src/clock/dates';
 
 /** "Mon Mar 2, 2026 00:36:32" in the cluster's time zone. */
 function statusDate(d: Date, timeZone: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone, weekday: 'short', month: 'short', day: 'numeric', year: 'numeric',
-      hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-    }).formatToParts(d).map((x) => [x.type, x.value]),
-  );
+  const p = dateParts(d, timeZone, 'numeric');
   return `${p.weekday} ${p.month} ${p.day}, ${p.year} ${p.hour}:${p.minute}:${p.second}`;
 }
 
@@ -19,7 +15,8 @@ function zoneLongName(d: Date, timeZone: string): string {
 }
 
 function clockTime(d: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(d);
+  const p = dateParts(d, timeZone);
+  return `${p.hour}:${p.minute}:${p.second}`;
 }
 
 /** The uptime(1) line: " 00:36:33 up 79 days, 12:45,  1 user,  load average: ..." */

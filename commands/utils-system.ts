@@ -1,14 +1,10 @@
 // utils system restart: confirm, broadcast, bring every activated service back, drop the sessions.
 import type { CommandSpec } from '../src/cli/command';
+import { dateParts } from '../src/clock/dates';
 
 /** "Wed Oct 24 16:14:55 2012", the ctime(3) form wall(1) prints. */
 function ctime(d: Date, timeZone: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone, weekday: 'short', month: 'short', day: '2-digit', year: 'numeric',
-      hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-    }).formatToParts(d).map((x) => [x.type, x.value]),
-  );
+  const p = dateParts(d, timeZone);
   return `${p.weekday} ${p.month} ${p.day} ${p.hour}:${p.minute}:${p.second} ${p.year}`;
 }
 

@@ -1,4 +1,4 @@
 export * from './certificates';
 export * from './pkcs12';
 export * from './show-cert';
-export { javaDate } from './javadate';
+export { javaDate } from '../clock/dates';

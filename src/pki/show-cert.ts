@@ -4,7 +4,7 @@
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import { x509 } from './x509';
 import { certificateInfo } from './certificates';
-import { javaDate } from './javadate';
+import { javaDate } from '../clock/dates';
 
 const SIGNATURE_NAMES: Record<string, string> = {
   'RSA SHA1': 'SHA1withRSA (1.2.840.113549.1.1.5)',

@@ -2,6 +2,7 @@
 // line terminators. Columns are TABs at 8-column stops: BYTEPOS col 0, TAG col 8, LENGTH col 24,
 // VALUE col 32.
 import { createHash } from 'node:crypto';
+import { javaDate } from '../clock/dates';
 import { TlvFormatError } from './codec';
 import { TlvItem } from './header';
 import { HeaderTag as H, RecordTag as R, Role, roleText } from './tags';
@@ -142,36 +143,3 @@ function hexDump(value: Buffer): string[] {
   return lines;
 }
 
-/** Java's Date.toString(): `EEE MMM dd HH:mm:ss zzz yyyy`, e.g. `Tue Feb 24 16:37:45 CET 2015`. */
-export function javaDate(date: Date, timeZone: string): string {
-  const parts: Record<string, string> = {};
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    weekday: 'short',
-    month: 'short',
-    day: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
-  for (const part of format.formatToParts(date)) parts[part.type] = part.value;
-  const time = `${parts.hour}:${parts.minute}:${parts.second}`;
-  return `${parts.weekday} ${parts.month} ${parts.day} ${time} ${zoneAbbreviation(date, timeZone)} ${parts.year}`;
-}
-
-// ICU knows a zone's abbreviation only in the locale of its region (CET in en-GB, IST in en-IN,
-// AEDT in en-AU, SAST in en-ZA, SGT in en-SG); en-US alone would print "GMT+1" for Europe.
-const ZONE_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU', 'en-ZA', 'en-SG'];
-
-/** Short zone name as Java prints it; zones ICU has no name for print Java's `GMT+09:00` form. */
-function zoneAbbreviation(date: Date, timeZone: string): string {
-  const zoneName = (locale: string, timeZoneName: 'short' | 'longOffset') =>
-    new Intl.DateTimeFormat(locale, { timeZone, timeZoneName }).formatToParts(date).find((p) => p.type === 'timeZoneName')!.value;
-  for (const locale of ZONE_LOCALES) {
-    const name = zoneName(locale, 'short');
-    if (!/^GMT[+-]/.test(name)) return name;
-  }
-  return zoneName('en-US', 'longOffset');
-}

@@ -18,4 +18,4 @@ export {
   verifyTrustList,
 } from './trustlist';
 export { ParsedSignedFile, SignedFileOptions, buildSignedFile, parseSignedFile, verifySignedFile } from './signedfile';
-export { TrustListKind, javaDate, renderTrustList } from './dump';
+export { TrustListKind, renderTrustList } from './dump';

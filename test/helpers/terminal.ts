@@ -75,3 +75,24 @@ export function openTestSession(app: App, opts: { user?: string; privilege?: Pri
     },
   };
 }
+
+/** Types `line`, answers each question once it appears, and returns everything up to the next prompt. */
+export async function dialog(t: TestSession, line: string, steps: [prompt: string, answer: string][], ms = 30000): Promise<string> {
+  const start = t.mark();
+  t.type(line + '\r');
+  let from = start + line.length;
+  for (const [prompt, answer] of steps) {
+    await t.term.waitFor(prompt, from, ms);
+    from = t.term.output.indexOf(prompt, from) + prompt.length;
+    t.type(answer + '\r');
+  }
+  await t.term.waitFor('\r\nadmin:', from, ms);
+  return t.term.output.slice(start);
+}
+
+/** The PEM block `show cert own`/`show cert trust` prints, with LF line ends. */
+export function pemIn(out: string): string {
+  const m = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(out);
+  if (!m) throw new Error(`no PEM in:\n${out}`);
+  return m[0].replace(/\r\n/g, '\n') + '\n';
+}

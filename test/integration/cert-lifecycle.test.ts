@@ -12,7 +12,7 @@ import path from 'node:path';
 import { App } from '../../src/app';
 import { verifyTrustList, parseTrustList, Role } from '../../src/tlv';
 import { freshDataDir } from '../helpers/cluster';
-import { openTestSession, type TestSession } from '../helpers/terminal';
+import { openTestSession, type TestSession, dialog, pemIn } from '../helpers/terminal';
 
 const PUB = 'cucm-pub';
 const SUB = 'cucm-sub1';
@@ -20,25 +20,7 @@ const FAILURE = 'Executed command unsuccessfully';
 const PROCEED = 'Proceed with regeneration (yes|no)? ';
 const CTL_HINT = 'utils ctl update CTLFile';
 
-/** Types `line`, answers each question once it appears, and returns everything up to the next prompt. */
-async function dialog(t: TestSession, line: string, steps: [prompt: string, answer: string][], ms = 20000): Promise<string> {
-  const start = t.mark();
-  t.type(line + '\r');
-  let from = start + line.length;
-  for (const [prompt, answer] of steps) {
-    await t.term.waitFor(prompt, from, ms);
-    from = t.term.output.indexOf(prompt, from) + prompt.length;
-    t.type(answer + '\r');
-  }
-  await t.term.waitFor('\r\nadmin:', from, ms);
-  return t.term.output.slice(start);
-}
 
-function pemIn(out: string): string {
-  const m = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(out);
-  assert.ok(m, `no PEM in:\n${out}`);
-  return m[0].replace(/\r\n/g, '\n') + '\n';
-}
 
 const serialOf = (pem: string) => new X509Certificate(pem).serialNumber;
 const spkiOf = (pem: string) => new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' }).toString('hex');

@@ -14,7 +14,7 @@ import { verifyTrustList, parseTrustList, Role, type ParsedTrustList } from '../
 import { startLabSftpServer, type LabSftpServer } from '../../src/net/sftp-server';
 import { generateHostKey } from '../../src/ssh/hostkey';
 import { freshDataDir } from '../helpers/cluster';
-import { openTestSession, type TestSession } from '../helpers/terminal';
+import { openTestSession, type TestSession, dialog, pemIn } from '../helpers/terminal';
 import { within } from '../helpers/wait';
 
 const PUB = 'cucm-pub';
@@ -34,26 +34,7 @@ const RESET_PHONES_TAIL =
   'You must reset all phones to ensure they received the updated CTL file. \r\n' +
   'You must restart Cisco CTIManager services on all the nodes in the cluster that have the service activated.\r\n';
 
-/** Types `line`, answers each question once it appears, and returns everything up to the next prompt. */
-async function dialog(t: TestSession, line: string, steps: [prompt: string, answer: string][], ms = 20000): Promise<string> {
-  const start = t.mark();
-  t.type(line + '\r');
-  let from = start + line.length;
-  for (const [prompt, answer] of steps) {
-    await t.term.waitFor(prompt, from, ms);
-    from = t.term.output.indexOf(prompt, from) + prompt.length;
-    t.type(answer + '\r');
-  }
-  await t.term.waitFor('\r\nadmin:', from, ms);
-  return t.term.output.slice(start);
-}
 
-/** The PEM block `show cert own`/`show cert trust` prints, with LF line ends. */
-function pemIn(out: string): string {
-  const m = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(out);
-  assert.ok(m, `no PEM in:\n${out}`);
-  return m[0].replace(/\r\n/g, '\n') + '\n';
-}
 
 /** CUCM's name string for a certificate subject: `CN=..;OU=..;O=..;L=..;ST=..;C=..`. */
 function cucmSubject(pem: string): string {

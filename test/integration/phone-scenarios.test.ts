@@ -11,7 +11,7 @@ import { readPhoneConfig } from '../../src/phones/config-file';
 import type { PhoneRow } from '../../src/store/repository';
 import { freshDataDir } from '../helpers/cluster';
 import { customDataDir, SINGLE_TVS_115 } from '../helpers/custom-cluster';
-import { openTestSession, type TestSession } from '../helpers/terminal';
+import { openTestSession, type TestSession, dialog } from '../helpers/terminal';
 
 const PUB = 'cucm-pub';
 const SUB = 'cucm-sub1';
@@ -23,19 +23,6 @@ const CTL_RESET_QUESTION = 'Do you want to continue? (y/n):';
 const REGEN_QUESTION = 'Proceed with regeneration (yes|no)? ';
 const ROLLBACK = 'Prepare Cluster for Rollback to pre-8.0';
 
-/** Types `line`, answers each question once it appears, and returns everything up to the next prompt. */
-async function dialog(t: TestSession, line: string, steps: [prompt: string, answer: string][], ms = 30000): Promise<string> {
-  const start = t.mark();
-  t.type(line + '\r');
-  let from = start + line.length;
-  for (const [prompt, answer] of steps) {
-    await t.term.waitFor(prompt, from, ms);
-    from = t.term.output.indexOf(prompt, from) + prompt.length;
-    t.type(answer + '\r');
-  }
-  await t.term.waitFor('\r\nadmin:', from, ms);
-  return t.term.output.slice(start);
-}
 
 /** The CN of the certificate that signed a trust list (its header SIGNERNAME). */
 const signerCn = (file: Buffer) => /CN=([^;]*)/.exec(parseTrustList(file).header.signerName)?.[1];

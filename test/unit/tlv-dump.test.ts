@@ -4,7 +4,7 @@ import { X509Certificate, createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Role, buildTrustList, javaDate, recordFromCertificate, renderTrustList } from '../../src/tlv';
+import { Role, buildTrustList, recordFromCertificate, renderTrustList } from '../../src/tlv';
 
 /** openssl -subj lists RDNs in DER order; CUCM encodes them C first so that they print CN first. */
 function javaOrder(subject: string): string {
@@ -201,22 +201,5 @@ describe('tlv: show itl / show ctl text', function () {
       'The ITL File was last modified on Fri Mar 06 20:56:07 UTC 2015',
       'Error parsing the ITL File.',
     ]);
-  });
-
-  describe('javaDate', function () {
-    const cases: [string, string, string][] = [
-      ['2015-02-24T15:37:45Z', 'Europe/Warsaw', 'Tue Feb 24 16:37:45 CET 2015'],
-      ['2015-07-04T00:05:09Z', 'Europe/Warsaw', 'Sat Jul 04 02:05:09 CEST 2015'],
-      ['2013-07-17T14:51:54Z', 'America/New_York', 'Wed Jul 17 10:51:54 EDT 2013'],
-      ['2024-01-01T00:00:00Z', 'UTC', 'Mon Jan 01 00:00:00 UTC 2024'],
-      ['2024-01-01T00:00:00Z', 'Asia/Kolkata', 'Mon Jan 01 05:30:00 IST 2024'],
-      ['2024-01-01T00:00:00Z', 'Australia/Sydney', 'Mon Jan 01 11:00:00 AEDT 2024'],
-      ['2024-01-01T00:00:00Z', 'Asia/Tokyo', 'Mon Jan 01 09:00:00 GMT+09:00 2024'],
-    ];
-    for (const [iso, zone, expected] of cases) {
-      it(`formats ${iso} in ${zone}`, function () {
-        assert.equal(javaDate(new Date(iso), zone), expected);
-      });
-    }
   });
 });

@@ -1,4 +1,4 @@
-// Dates as Java's Date.toString() prints them ("EEE MMM dd HH:mm:ss zzz yyyy"), which is what the CUCM CLI
+// Dates as the CLI prints them. Java's Date.toString() ("EEE MMM dd HH:mm:ss zzz yyyy"), which is what the CUCM CLI
 // shows (e.g. `Sun Jul 08 13:05:19 BST 2018`).
 
 // ICU names a zone only in the locales of its region (BST and CET in en-GB, IST in en-IN, AEDT in en-AU,
@@ -27,19 +27,15 @@ function zoneAbbreviation(d: Date, timeZone: string): string {
   return JAVA_NAMES[timeZone] ?? zoneName(d, 'en-US', timeZone, 'longOffset');
 }
 
-export function javaDate(d: Date, timeZone: string): string {
+/** The fields of a date in a time zone, English names, 24-hour clock: weekday, month, day, year, hour, minute, second. */
+export function dateParts(d: Date, timeZone: string, day: 'numeric' | '2-digit' = '2-digit'): Record<string, string> {
   const f = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    weekday: 'short',
-    month: 'short',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    year: 'numeric',
-    hourCycle: 'h23',
+    timeZone, weekday: 'short', month: 'short', day, year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
   });
-  const p: Record<string, string> = {};
-  for (const x of f.formatToParts(d)) p[x.type] = x.value;
+  return Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
+}
+
+export function javaDate(d: Date, timeZone: string): string {
+  const p = dateParts(d, timeZone);
   return `${p.weekday} ${p.month} ${p.day} ${p.hour}:${p.minute}:${p.second} ${zoneAbbreviation(d, timeZone)} ${p.year}`;
 }
