@@ -6,7 +6,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { constants as C, promises as fsp, type Stats } from 'node:fs';
 import type net from 'node:net';
 import path from 'node:path';
-import { Server, utils, type Attributes, type AuthContext, type Connection, type FileEntry, type SFTPWrapper } from 'ssh2';
+import { acceptPasswords } from '../ssh/auth';
+import { Server, utils, type Attributes, type Connection, type FileEntry, type SFTPWrapper } from 'ssh2';
 
 export interface LabSftpOptions {
   /** directory served as "/" (created if missing) */
@@ -35,7 +36,6 @@ export interface LabSftpServer {
 }
 
 const { STATUS_CODE, OPEN_MODE } = utils.sftp;
-const METHODS: AuthContext['method'][] = ['password', 'keyboard-interactive'];
 const MAX_HANDLES = 256; // per session: a client leaking handles cannot exhaust our descriptors
 const MAX_READ = 256 * 1024; // OpenSSH's own ceiling for one READ
 const DIR_BATCH = 100;
@@ -185,18 +185,7 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
       if (!ok) await new Promise((r) => setTimeout(r, authFailDelayMs));
       return ok;
     };
-    client.on('authentication', (ctx) => {
-      const answer = (ok: boolean) => (ok ? ctx.accept() : ctx.reject(METHODS));
-      if (ctx.method === 'password') {
-        check(ctx.username, ctx.password).then(answer, () => ctx.reject(METHODS));
-      } else if (ctx.method === 'keyboard-interactive') {
-        ctx.prompt([{ prompt: 'Password: ', echo: false }], (answers) => {
-          check(ctx.username, answers[0] ?? '').then(answer, () => ctx.reject(METHODS));
-        });
-      } else {
-        ctx.reject(METHODS);
-      }
-    });
+    acceptPasswords(client, check);
 
     client.on('ready', () => {
       client.on('session', (acceptSession) => {

@@ -1,7 +1,8 @@
 // The SSH door to one node: password and keyboard-interactive auth, pty and window-change,
 // an interactive shell running a CLI session. Like CUCM, it offers no exec and no subsystems.
 import net from 'node:net';
-import { Server, type Connection, type AuthContext } from 'ssh2';
+import { Server, type Connection } from 'ssh2';
+import { acceptPasswords } from './auth';
 import type { App } from '../app';
 import type { Privilege } from '../cli/command';
 
@@ -20,8 +21,6 @@ export interface RunningServer {
   port: number;
   close(): Promise<void>;
 }
-
-const METHODS: AuthContext['method'][] = ['password', 'keyboard-interactive'];
 
 export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
   const { app, node } = opts;
@@ -47,18 +46,7 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
       return true;
     };
 
-    client.on('authentication', (ctx) => {
-      const answer = (ok: boolean) => (ok ? ctx.accept() : ctx.reject(METHODS));
-      if (ctx.method === 'password') {
-        check(ctx.username, ctx.password).then(answer, () => ctx.reject(METHODS));
-      } else if (ctx.method === 'keyboard-interactive') {
-        ctx.prompt([{ prompt: 'Password: ', echo: false }], (answers) => {
-          check(ctx.username, answers[0] ?? '').then(answer, () => ctx.reject(METHODS));
-        });
-      } else {
-        ctx.reject(METHODS);
-      }
-    });
+    acceptPasswords(client, check);
 
     client.on('ready', () => {
       app.cluster.record({ node, user, command: '' }, 'login', { from: info.ip });
