@@ -31,6 +31,11 @@ export interface BootEnvironment {
   tvs: TvsQuery;
   /** the first node of the CallManager group running Cisco CallManager, and its CallManager key size */
   callManager: { node: string; rsaBits: number | null } | null;
+  /**
+   * Decisions already taken in this environment: phones of one pool holding the same lists and offered
+   * the same files decide the same way, so a bulk reset verifies each distinct case once.
+   */
+  memo?: Map<string, Decision & { fatal?: boolean }>;
 }
 
 export interface BootOutcome extends InstalledTrust {
@@ -148,16 +153,24 @@ export function bootPhone(env: BootEnvironment, before: InstalledTrust): BootOut
   let fatal = false;
   const installedItl = before.itl ? parse(before.itl) : null;
   // Every phone asks for the CTL; only Security By Default phones ask for the ITL (B1, B5).
+  const key = (...parts: (Buffer | null)[]) => [env.model.name, ...parts.map((b) => (b ? sha(b) : '-'))].join('/');
+  const remembered = <T extends Decision>(k: string, decide: () => T): T => {
+    const hit = env.memo?.get(k) as T | undefined;
+    if (hit) return hit;
+    const d = decide();
+    env.memo?.set(k, d);
+    return d;
+  };
   const ctl = env.download('CTLFile.tlv');
   if (ctl) {
-    const d = decideCtl(ctl, before.ctl, env.model, env.tvs, installedItl);
+    const d = remembered(`ctl/${key(ctl, before.ctl, before.itl)}`, () => decideCtl(ctl, before.ctl, env.model, env.tvs, installedItl));
     if (d.accept) out.ctl = ctl;
     ctlStatus = d.status ?? '';
   }
   if (env.model.sbd) {
     const itl = env.download('ITLFile.tlv');
     if (itl) {
-      const d = decideItl(itl, before.itl, out.ctl, env.model, env.tvs);
+      const d = remembered(`itl/${key(itl, before.itl, out.ctl)}`, () => decideItl(itl, before.itl, out.ctl, env.model, env.tvs));
       if (d.accept) out.itl = itl;
       itlStatus = d.status ?? '';
       fatal = !!d.fatal;

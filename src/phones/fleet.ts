@@ -159,9 +159,15 @@ export class Fleet {
       const key = new X509Certificate(this.cluster.keyPair({ node: cmNode, unit: 'CallManager' }).certPem).publicKey;
       rsaBits = key.asymmetricKeyType === 'rsa' ? key.asymmetricKeyDetails!.modulusLength! : null;
     }
+    // The trust lists are the same for every phone of the pool: read them once per settle.
+    const shared = new Map<string, Buffer | null>();
     return {
       tftpServing: this.files.serving(pool.tftp),
-      download: (name) => this.files.read(pool.tftp, name),
+      download: (name) => {
+        if (!name.endsWith('.tlv')) return this.files.read(pool.tftp, name);
+        if (!shared.has(name)) shared.set(name, this.files.read(pool.tftp, name));
+        return shared.get(name)!;
+      },
       // The phone reaches a TVS only over TLS it can check against the TVS records of its ITL.
       tvs: (issuer, serial, itl: ParsedTrustList | null) => {
         for (const t of tvsServers) {
@@ -174,6 +180,7 @@ export class Fleet {
         return null;
       },
       callManager: cmNode ? { node: cmNode, rsaBits } : null,
+      memo: new Map(),
     };
   }
 

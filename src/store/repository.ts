@@ -248,8 +248,9 @@ export class Repository {
   phones(): PhoneRow[] {
     return this.all<PhoneRow>('SELECT * FROM phones ORDER BY position');
   }
+  /** By exact name (the primary key), else ignoring case as the admin may type it. */
   phone(name: string): PhoneRow | undefined {
-    return this.one<PhoneRow>('SELECT * FROM phones WHERE name = ? COLLATE NOCASE', name);
+    return this.one<PhoneRow>('SELECT * FROM phones WHERE name = ?', name) ?? this.one<PhoneRow>('SELECT * FROM phones WHERE name = ? COLLATE NOCASE', name);
   }
   phonesDueBy(simTime: string): PhoneRow[] {
     return this.all<PhoneRow>('SELECT * FROM phones WHERE reboot_until IS NOT NULL AND reboot_until <= ? ORDER BY position', simTime);

@@ -4,28 +4,43 @@ import type { CliSession } from '../../src/cli/session';
 import type { Privilege } from '../../src/cli/command';
 
 export class FakeTerminal {
-  output = '';
   closedWith: number | null = null;
   cols = 80;
   rows = 24;
-  private waiters: { test: () => boolean; resolve: () => void }[] = [];
+  // Written chunks, joined when read: appending to one string and searching it after every write
+  // would flatten a growing string each time (quadratic on long outputs such as show risdb).
+  private chunks: string[] = [];
+  private length = 0;
+  /** the last bytes written, which a match may straddle */
+  private tail = '';
+  private waiters: { test: (chunk: string, before: number) => boolean; resolve: () => void }[] = [];
+
+  get output(): string {
+    if (this.chunks.length > 1) this.chunks = [this.chunks.join('')];
+    return this.chunks[0] ?? '';
+  }
 
   write(s: string): void {
-    this.output += s;
-    this.check();
+    const before = this.length;
+    const window = this.tail + s;
+    this.chunks.push(s);
+    this.length += s.length;
+    this.tail = window.slice(-4096);
+    this.waiters = this.waiters.filter((w) => (w.test(window, before) ? (w.resolve(), false) : true));
   }
   close(code: number): void {
     this.closedWith = code;
-    this.check();
-  }
-  private check(): void {
-    this.waiters = this.waiters.filter((w) => (w.test() ? (w.resolve(), false) : true));
+    this.waiters = this.waiters.filter((w) => (w.test('', this.length) ? (w.resolve(), false) : true));
   }
 
   /** Resolves once the output (from `from` on) contains `text`; fails after `ms`. */
   waitFor(text: string, from = 0, ms = 10000): Promise<void> {
-    const test = () => this.output.indexOf(text, from) >= 0;
-    if (test()) return Promise.resolve();
+    if (this.output.indexOf(text, from) >= 0) return Promise.resolve();
+    // Search the new chunk with the tail before it, but never before `from`.
+    const test = (window: string, before: number) => {
+      const windowStart = before - (window.length - (this.length - before));
+      return window.indexOf(text, Math.max(0, from - windowStart)) >= 0;
+    };
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out waiting for ${JSON.stringify(text)}; output:\n${JSON.stringify(this.output.slice(from))}`)), ms);
       this.waiters.push({ test, resolve: () => (clearTimeout(timer), resolve()) });
