@@ -18,6 +18,8 @@ export const TRUST_STORES: { name: string; store: string }[] = [
   { name: 'ipsec', store: 'ipsec-trust' },
   { name: 'CallManager', store: 'CallManager-trust' },
   { name: 'CAPF', store: 'CAPF-trust' },
+  // Certificates phones may meet as trust-list signers (cluster moves): TVS vouches for them as SAST.
+  { name: 'Phone-SAST', store: 'Phone-SAST-trust' },
 ];
 
 /** A CSR is never made for ITLRecovery: that certificate is always self-signed. */

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { freshDataDir } from '../helpers/cluster';
+import { Store } from '../../src/store/store';
+import { Repository } from '../../src/store/repository';
 import { PtySsh } from '../helpers/openssh';
 import { render } from '../helpers/screen';
 import { ServeProcess, procState } from '../helpers/serve-process';
@@ -166,6 +168,45 @@ describe('e2e: real OpenSSH client', function () {
     afterEach(async function () {
       await Promise.all(clients.splice(0).map((c) => c.close()));
       await Promise.all(procs.splice(0).map((p) => p.stop()));
+    });
+
+    it('a kill -9 in the middle of a command loses nothing committed and leaves a store the next serve takes over', async function () {
+      const dir = await freshDataDir();
+      const first = ServeProcess.serve(dir, ['--time-scale', '1']);
+      procs.push(first);
+      const ports = await first.ports(['cucm-pub', 'cucm-sub1']);
+      const s = await PtySsh.login({ port: ports.get('cucm-pub')! });
+      clients.push(s);
+      await s.run('utils service stop Cisco CTIManager', 30000);
+      // A restart polls for seconds at time scale 1; kill the server while it is under way.
+      const m = s.mark();
+      s.send('utils service restart Cisco Tftp\r');
+      await s.waitFor('[STOPPING]', m, 10000);
+      first.child.kill('SIGKILL');
+      await first.waitExit(5000);
+
+      const store = Store.open(dir);
+      assert.equal(store.db.pragma('integrity_check', { simple: true }), 'ok');
+      const repo = new Repository(store.db);
+      assert.equal(repo.service('cucm-pub', 'Cisco CTIManager')!.state, 'STOPPED', 'the committed stop survived');
+      assert.equal(repo.service('cucm-pub', 'Cisco Tftp')!.state, 'STARTED', 'the interrupted restart changed nothing');
+      store.close();
+
+      const second = ServeProcess.serve(dir);
+      procs.push(second);
+      const again = await second.ports(['cucm-pub', 'cucm-sub1']);
+      const s2 = await PtySsh.login({ port: again.get('cucm-pub')! });
+      clients.push(s2);
+      await s2.run('set cli pagination off');
+      assert.match(await s2.run('utils service list'), /Cisco CTIManager\[STOPPED\]  Commanded Out of Service/);
+    });
+
+    it('refuses a non-loopback --listen while the administrator has the default password', async function () {
+      const serve = ServeProcess.serve(await freshDataDir(), ['--listen', '0.0.0.0']);
+      procs.push(serve);
+      const exit = await serve.waitExit(20000);
+      assert.notEqual(exit.code, 0);
+      await serve.stderr.waitFor('refusing to listen on 0.0.0.0', 0, 5000);
     });
 
     it('serves every node, refuses a second serve on the same data, and stops on SIGTERM with status 0', async function () {
