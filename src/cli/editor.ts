@@ -27,6 +27,8 @@ export interface EditorOptions {
 }
 
 const CSI = '\x1b[';
+/** longest line the editor accepts; further characters are not taken */
+export const MAX_LINE = 4096;
 
 export class LineEditor {
   private buf = '';
@@ -57,7 +59,10 @@ export class LineEditor {
     return n > 0 ? `${CSI}${n}C` : '';
   }
 
-  private insert(text: string): void {
+  private insert(typed: string): void {
+    // A line has a bound, so a client that floods the channel cannot grow a session without limit.
+    const text = typed.slice(0, Math.max(0, MAX_LINE - this.buf.length));
+    if (!text) return;
     const tail = this.buf.slice(this.cur);
     this.buf = this.buf.slice(0, this.cur) + text + tail;
     this.cur += text.length;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { KeyDecoder } from '../../src/cli/keys';
-import { LineEditor, type EditorOptions, type EditorResult } from '../../src/cli/editor';
+import { LineEditor, MAX_LINE, type EditorOptions, type EditorResult } from '../../src/cli/editor';
 
 /** Feeds raw bytes to a fresh editor; returns what it wrote and how it finished. */
 function edit(bytes: string, opts: Partial<EditorOptions> = {}) {
@@ -109,5 +109,12 @@ describe('line editor (exact bytes)', () => {
   it('CR LF from a client counts as one Enter', () => {
     const dec = new KeyDecoder();
     assert.deepEqual(dec.decode('a\r\nb\n').map((k) => k.name), ['char', 'enter', 'char', 'enter']);
+  });
+});
+
+describe('line editor bounds', () => {
+  it('takes no more than MAX_LINE characters on a line', () => {
+    const r = edit('x'.repeat(MAX_LINE + 50) + '\r');
+    assert.equal((r.result as { text: string }).text.length, MAX_LINE);
   });
 });
