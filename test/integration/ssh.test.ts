@@ -258,9 +258,8 @@ describe('integration: SSH server (ssh2 client in-process)', function () {
     });
 
     it('a stop that loses the race to another session reports the state the service is in', async function () {
-      // BUG (commands/utils-service.ts control()): when another session stops the service while this
-      // one is polling, the "already stopped" line prints the state read before the polling:
-      // "Cisco Tftp[STARTED]  Component already stopped". It must read [STOPPED].
+      // When another session stops the service while this one polls, the "already stopped" line must
+      // report the state at commit time ([STOPPED]), not the one read before the polling.
       const name = 'Cisco Tftp';
       const shells = await Promise.all(Array.from({ length: 4 }, () => shell()));
       const outs = await Promise.all(shells.map((sh) => sh.run(`utils service stop ${name}`)));
