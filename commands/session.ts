@@ -42,6 +42,32 @@ export const sessionCommands: CommandSpec[] = [
     },
   },
   {
+    path: 'set cli session timeout',
+    privilege: 1,
+    args: [{ name: 'minutes', describe: 'idle minutes before a CLI session is logged off, 5-99999', required: true }],
+    description: [
+      'This command sets the time, in minutes, after which an idle CLI session is logged off. The new value',
+      'becomes effective for new CLI sessions; active sessions retain their original timeout value.',
+    ],
+    example: ['admin:set cli session timeout 60'],
+    async run(ctx, args) {
+      const minutes = Number(args.minutes);
+      if (!/^\d+$/.test(args.minutes) || minutes < 5 || minutes > 99999) throw new CliError(['Value range: 5-99999 minutes']);
+      ctx.line('The new timeout takes effect for new CLI sessions; sessions already open keep their timeout.');
+      if (!(await ctx.confirm('Continue (y/n)?'))) return;
+      ctx.cluster.setCliSessionTimeout(ctx.actor, minutes);
+      ctx.line(`CLI session timeout is set to ${minutes} minutes.`);
+    },
+  },
+  {
+    path: 'show cli session timeout',
+    privilege: 0,
+    description: ['This command shows the CLI session timeout that new CLI sessions get (30 minutes by default).'],
+    async run(ctx) {
+      ctx.line(`CLI session timeout is set to ${ctx.cluster.cliSessionTimeout} minutes.`);
+    },
+  },
+  {
     path: 'show cli pagination',
     privilege: 0,
     description: ['This command shows the status of automatic CLI pagination for the current session.'],

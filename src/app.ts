@@ -12,6 +12,8 @@ import { Fleet } from './phones/fleet';
 export interface AppOptions {
   dataDir: string;
   timeScale: number;
+  /** wall milliseconds per minute of CLI idle time (60000; tests shorten it) */
+  idleMsPerMinute?: number;
   log?: (message: string) => void;
 }
 
@@ -61,6 +63,7 @@ export class App {
         dropNodeSessions: (n, except) => {
           for (const s of [...this.sessions]) if (s.node === n && s !== except) s.close(0);
         },
+        idleMsPerMinute: this.opts.idleMsPerMinute,
         log: (m) => this.log(m),
       },
       user,

@@ -26,6 +26,8 @@ export interface SessionDeps {
   grammar: Grammar;
   /** ends every other session on a node (utils system restart) */
   dropNodeSessions(node: string, except: CliSession): void;
+  /** wall milliseconds in a minute of idle time (tests shorten it) */
+  idleMsPerMinute?: number;
   log?(message: string): void;
 }
 
@@ -46,6 +48,9 @@ export class CliSession implements SessionControl {
   private running: AbortController | null = null;
   private ending = false;
   private closed = false;
+  /** the CLI session timeout this session started with (a later change applies to new sessions) */
+  private idleMinutes = 30;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly term: Terminal,
@@ -76,12 +81,26 @@ export class CliSession implements SessionControl {
   }
 
   start(): void {
+    this.idleMinutes = this.deps.cluster.cliSessionTimeout;
     this.write(bannerLines(this.deps.cluster.config.hardware).join('\r\n') + '\r\n');
     this.prompt();
   }
 
+  /** Restarts the idle clock; a session idle at the prompt for its timeout is logged off. */
+  private touch(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.closed) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.running) return this.touch();
+      this.write(`\r\nCLI session timed out after ${this.idleMinutes} minutes of inactivity.\r\n`);
+      this.close(0);
+    }, this.idleMinutes * (this.deps.idleMsPerMinute ?? 60_000));
+    this.idleTimer.unref();
+  }
+
   /** Raw bytes from the terminal. */
   input(data: Buffer | string): void {
+    this.touch();
     for (const key of this.decoder.decode(data)) {
       if (this.closed) return;
       if (this.reader) this.reader(key); // a dialog's editor or the pager sees Ctrl-C first
@@ -105,6 +124,7 @@ export class CliSession implements SessionControl {
   close(exitCode = 0): void {
     if (this.closed) return;
     this.running?.abort(new Interrupted());
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.closed = true;
     this.reader = null;
     this.term.close(exitCode);
@@ -153,6 +173,7 @@ export class CliSession implements SessionControl {
 
   private prompt(): void {
     if (this.closed) return;
+    this.touch();
     const ctx = { cluster: this.deps.cluster, node: this.node };
     this.readLine({
       prompt: PROMPT,

@@ -342,6 +342,18 @@ export class Cluster {
     });
   }
 
+  /** Minutes a new CLI session may stay idle (set cli session timeout; 30 by default). */
+  get cliSessionTimeout(): number {
+    return Number(this.repo.setting('cli-session-timeout') ?? 30);
+  }
+  setCliSessionTimeout(actor: Actor, minutes: number): void {
+    this.store.transaction(() => {
+      const from = this.cliSessionTimeout;
+      this.repo.setSetting('cli-session-timeout', String(minutes));
+      this.record(actor, 'cli-session-timeout', { from, to: minutes });
+    });
+  }
+
   /** sim clock advance: the simulated clock runs ahead of the wall clock by a stored offset. */
   advanceClock(actor: Actor, ms: number): void {
     this.store.transaction(() => {

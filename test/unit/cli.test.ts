@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { App } from '../../src/app';
 import { freshDataDir } from '../helpers/cluster';
-import { openTestSession, type TestSession } from '../helpers/terminal';
+import { openTestSession, dialog, type TestSession } from '../helpers/terminal';
 import { PAGER_PROMPT } from '../../src/cli/output';
 
 const BANNER =
@@ -242,6 +242,29 @@ describe('CLI session on an in-memory terminal', function () {
     );
     assert.equal(service('Cisco Tftp').state, 'STARTED');
     assert.match(await reader.run('utils service list'), /Cisco Tftp\[STARTED\]/);
+  });
+
+  it('set cli session timeout asks, applies to new sessions, and show cli session timeout reports it', async () => {
+    assert.equal(await t.run('show cli session timeout'), 'show cli session timeout\r\nCLI session timeout is set to 30 minutes.\r\nadmin:');
+    const out = await dialog(t, 'set cli session timeout 60', [['Continue (y/n)?', 'y']]);
+    assert.equal(
+      out,
+      'set cli session timeout 60\r\nThe new timeout takes effect for new CLI sessions; sessions already open keep their timeout.\r\nContinue (y/n)?y\r\nCLI session timeout is set to 60 minutes.\r\nadmin:',
+    );
+    assert.match(await t.run('show cli session timeout'), /set to 60 minutes\./);
+    assert.match(await t.run('set cli session timeout 4'), /Value range: 5-99999 minutes\r\nExecuted command unsuccessfully/);
+  });
+
+  it('an idle session is logged off after its CLI session timeout', async () => {
+    const quick = new App({ dataDir: app.store.dir, timeScale: 0, idleMsPerMinute: 4 }); // 30 minutes = 120 ms
+    try {
+      const idle = openTestSession(quick);
+      await idle.term.waitClosed(5000);
+      assert.match(idle.term.output, /admin:\r\nCLI session timed out after 30 minutes of inactivity\.\r\n$/);
+      assert.equal(idle.term.closedWith, 0);
+    } finally {
+      quick.close();
+    }
   });
 
   it('quit and Ctrl-D end the session with status 0', async () => {
