@@ -66,6 +66,7 @@ export const simPhoneCommands: CommandSpec[] = [
         `ITL File        : ${signer(t.itl)}`,
         `Config File     : ${t.config ? `${p.name}.cnf.xml (version ${md5Hex(t.config).slice(0, 8)})` : 'None'}`,
         `Contact Search  : ${cfg ? `${cfg.secureDirUrl} (authentication ${cfg.contactSearchAuth ? 'on' : 'off'})` : '-'}`,
+        `Services        : ${cfg?.secureServicesUrl || '-'}`,
       ]);
     },
   },
@@ -99,6 +100,18 @@ export const simPhoneCommands: CommandSpec[] = [
       ctx.lines([`URL: ${r.url}`, `Authenticated: ${r.authenticated ? 'yes' : 'no'}`]);
       if (r.error) throw new CliError([r.error]);
       ctx.lines([...r.results, `${r.results.length} match${r.results.length === 1 ? '' : 'es'}`]);
+    },
+  },
+  {
+    path: 'sim phone services',
+    privilege: 0,
+    args: [phoneArg(false)],
+    description: ['Presses the Services button of a phone: it opens the Secured Services URL over HTTPS.'],
+    async run(ctx, args) {
+      const r = ctx.fleet.openServices(args.name);
+      ctx.line(`URL: ${r.url}`);
+      if (r.error) throw new CliError([r.error]);
+      ctx.line('Services menu loaded');
     },
   },
   {

@@ -43,6 +43,7 @@ export const ENTERPRISE_PARAMETERS: Record<string, string> = {
   'Prepare Cluster for Rollback to pre-8.0': 'False',
   'Auto-registration': 'False',
   'Secure Contact Search URL': '',
+  'Secured Services URL': '',
 };
 
 export class Cluster {
@@ -394,6 +395,7 @@ export class Cluster {
       mixedMode: this.mixedMode,
       secureContactSearchUrl: url,
       contactSearchAuth: this.contactSearchAuth(primary.name),
+      secureServicesUrl: this.enterpriseParameter('Secured Services URL') || `https://${this.publisher().fqdn}:8443/ccmcip/getservicesmenu.jsp`,
     };
   }
 

@@ -12,6 +12,8 @@ export interface PhoneConfigInput {
   mixedMode: boolean;
   secureContactSearchUrl: string;
   contactSearchAuth: boolean;
+  /** the Secured Services URL enterprise parameter */
+  secureServicesUrl: string;
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -32,6 +34,7 @@ export function phoneConfigXml(c: PhoneConfigInput): string {
     `<TVS><members>${tvs}</members></TVS>`,
     `<deviceSecurityMode>${c.mixedMode ? 2 : 1}</deviceSecurityMode>`,
     `<secureDirURL>${esc(c.secureContactSearchUrl)}</secureDirURL>`,
+    `<secureServicesURL>${esc(c.secureServicesUrl)}</secureServicesURL>`,
     `<contactSearchAuthentication>${c.contactSearchAuth ? 'true' : 'false'}</contactSearchAuthentication>`,
     '</device>',
     '',
@@ -39,10 +42,11 @@ export function phoneConfigXml(c: PhoneConfigInput): string {
 }
 
 /** What a phone takes from the configuration it accepted. */
-export function readPhoneConfig(xml: string): { secureDirUrl: string; contactSearchAuth: boolean } {
-  const url = /<secureDirURL>([^<]*)<\/secureDirURL>/.exec(xml)?.[1] ?? '';
+export function readPhoneConfig(xml: string): { secureDirUrl: string; secureServicesUrl: string; contactSearchAuth: boolean } {
+  const element = (name: string) => (new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1] ?? '').replace(/&amp;/g, '&');
   return {
-    secureDirUrl: url.replace(/&amp;/g, '&'),
+    secureDirUrl: element('secureDirURL'),
+    secureServicesUrl: element('secureServicesURL'),
     contactSearchAuth: /<contactSearchAuthentication>true</.test(xml),
   };
 }

@@ -10,7 +10,7 @@ import type { PhoneRow } from '../store/repository';
 import { bootPhone, isRollbackItl, type BootEnvironment, type InstalledTrust } from './boot';
 import { readPhoneConfig } from './config-file';
 import { phoneModel, phoneModels } from './models';
-import { Role, parseTrustList, type ParsedTrustList } from '../tlv';
+import { Role, parseTrustList, cucmName, type ParsedTrustList } from '../tlv';
 
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 
@@ -122,31 +122,62 @@ export class Fleet {
     });
   }
 
+  /** A registered phone's accepted configuration and installed ITL, or why it cannot use services. */
+  private registered(name: string): { p: PhoneRow; cfg: ReturnType<typeof readPhoneConfig>; itl: ParsedTrustList | null } | string {
+    const p = this.phone(name);
+    const t = this.installed(p);
+    if (p.reboot_until || p.reg_state !== 'reg' || !t.config) return 'The phone is not registered.';
+    return { p, cfg: readPhoneConfig(t.config.toString('utf8')), itl: t.itl ? parseTrustList(t.itl) : null };
+  }
+
+  /** The node an https URL names, and its port. */
+  private urlNode(url: string): { node: string; port: number } | null {
+    const m = /^https:\/\/([^/:]+):(\d+)\//.exec(url);
+    const node = m && this.cluster.nodes().find((n) => [n.name, n.fqdn, n.ip].includes(m[1]));
+    return node ? { node: node.name, port: Number(m![2]) } : null;
+  }
+
+  /**
+   * Rule T3: a Security By Default phone trusts an HTTPS server (the node's tomcat certificate) when a
+   * TVS it can reach vouches for it as an application server; a rollback ITL has no TVS to ask.
+   */
+  private trustsHttps(p: PhoneRow, itl: ParsedTrustList | null, node: string): boolean {
+    if (!phoneModel(p.model).sbd) return true;
+    if (!itl || isRollbackItl(itl)) return false;
+    const cert = new X509Certificate(this.cluster.keyPair({ node, unit: 'tomcat' }).certPem);
+    const known = this.environment(p.device_pool).tvs(cucmName(cert.issuer), Buffer.from(cert.serialNumber, 'hex'), itl);
+    return !!known && known.roles.includes(Role.APP_SERVER);
+  }
+
   /**
    * A directory search from a phone: over the UDS URL of its accepted configuration, authenticated
    * when that configuration asks for it and the model can. The node's UDS answers on 8443, and on
    * 9443 only while contact search authentication is enabled there (where it insists on it).
    */
   searchDirectory(name: string, query: string): { url: string; authenticated: boolean; results: string[]; error?: string } {
-    const p = this.phone(name);
-    const t = this.installed(p);
-    if (p.reboot_until || p.reg_state !== 'reg' || !t.config) return { url: '-', authenticated: false, results: [], error: 'The phone is not registered.' };
-    const cfg = readPhoneConfig(t.config.toString('utf8'));
-    const url = `${cfg.secureDirUrl}?name=${encodeURIComponent(query)}`;
-    const authenticated = cfg.contactSearchAuth && phoneModel(p.model).contactSearchAuth;
+    const r = this.registered(name);
+    if (typeof r === 'string') return { url: '-', authenticated: false, results: [], error: r };
+    const url = `${r.cfg.secureDirUrl}?name=${encodeURIComponent(query)}`;
+    const authenticated = r.cfg.contactSearchAuth && phoneModel(r.p.model).contactSearchAuth;
     const fail = (error: string) => ({ url, authenticated, results: [], error });
-    const m = /^https:\/\/([^/:]+):(\d+)\//.exec(cfg.secureDirUrl);
-    const node = m && this.cluster.nodes().find((n) => [n.name, n.fqdn, n.ip].includes(m[1]));
-    if (!m || !node) return fail('Host not found');
-    const port = Number(m[2]);
-    if (!(port === 8443 || (port === 9443 && this.cluster.contactSearchAuth(node.name)))) return fail('Host not found');
-    // HTTPS needs a trust list that can vouch for the server (TVS); a rollback ITL cannot.
-    const itl = t.itl ? parseTrustList(t.itl) : null;
-    if (phoneModel(p.model).sbd && (!itl || isRollbackItl(itl))) return fail('Host not found');
-    if (port === 9443 && !authenticated) return fail('Authentication required: the directory refused the search');
+    const target = this.urlNode(r.cfg.secureDirUrl);
+    if (!target) return fail('Host not found');
+    if (!(target.port === 8443 || (target.port === 9443 && this.cluster.contactSearchAuth(target.node)))) return fail('Host not found');
+    if (!this.trustsHttps(r.p, r.itl, target.node)) return fail('Host not found');
+    if (target.port === 9443 && !authenticated) return fail('Authentication required: the directory refused the search');
     const q = query.toLowerCase();
     const results = this.repo.phones().map((x) => x.description.split(' ')[0]).filter((u) => u.includes(q)).slice(0, 25);
     return { url, authenticated, results };
+  }
+
+  /** The phone's Services button: the Secured Services URL of its configuration, over HTTPS. */
+  openServices(name: string): { url: string; error?: string } {
+    const r = this.registered(name);
+    if (typeof r === 'string') return { url: '-', error: r };
+    const url = r.cfg.secureServicesUrl;
+    const target = this.urlNode(url);
+    if (!target || target.port !== 8443 || !this.trustsHttps(r.p, r.itl, target.node)) return { url, error: 'Host not found' };
+    return { url };
   }
 
   /** What a phone of `pool` meets when it boots: its TFTP node, its TVS servers, its CallManager. */
