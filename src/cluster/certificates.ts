@@ -55,6 +55,14 @@ export async function regenerateCertificate(cluster: Cluster, actor: Actor, unit
   return { def, spec, pending, replacedCaSigned: current.description !== SELF_SIGNED_DESCRIPTION };
 }
 
+/** CUCM names a trust file after the certificate's CN, spaces turned into underscores
+ *  (`Cisco_Root_CA_2048.pem`); a certificate without a CN is named after its serial number. */
+export function trustFileFor(certPem: string): string {
+  const info = certificateInfo(certPem);
+  const base = info.subject.CN.trim() || info.serialHex;
+  return `${base.replace(/[\s/\\]+/g, '_')}.pem`;
+}
+
 /** Makes a pending certificate the one in use, updates every node's trust store and the ITLs. */
 export function activate(cluster: Cluster, actor: Actor | null, cert: CertificateRow): void {
   const previous = cluster.repo.certificate(cert.node, cert.unit, 'active');
@@ -62,8 +70,8 @@ export function activate(cluster: Cluster, actor: Actor | null, cert: Certificat
   cluster.repo.setCertificateStatus(cert.id, 'active');
   const def = unitDefinition(cert.unit)!;
   if (def.trustStore && cert.description === SELF_SIGNED_DESCRIPTION) {
-    const file = `${certificateInfo(cert.cert_pem).subject.CN}.pem`;
-    const oldFile = previous ? `${certificateInfo(previous.cert_pem).subject.CN}.pem` : null;
+    const file = trustFileFor(cert.cert_pem);
+    const oldFile = previous ? trustFileFor(previous.cert_pem) : null;
     for (const n of cluster.nodes()) {
       if (oldFile && oldFile !== file) cluster.repo.deleteTrust(n.name, def.trustStore, oldFile);
       cluster.repo.upsertTrust({

@@ -5,7 +5,7 @@ import { X509Certificate } from 'node:crypto';
 import { createCsr, certificateInfo, keyMatchesCertificate } from '../pki';
 import type { Cluster, Actor } from './cluster';
 import { ClusterError } from './errors';
-import { unitOnNode } from './certificates';
+import { unitOnNode, trustFileFor } from './certificates';
 import { UNITS, unitDefinition, type UnitDefinition } from './units';
 import type { CertificateRow, CsrRow } from '../store/repository';
 
@@ -39,14 +39,6 @@ export function trustStoreNamed(typed: string): { name: string; store: string } 
  *  of its own; its peers (phones' TVS requests, other nodes) validate it alongside CallManager. */
 export function caTrustStore(def: UnitDefinition): string {
   return def.trustStore ?? 'CallManager-trust';
-}
-
-/** CUCM names a trust file after the certificate's CN, spaces turned into underscores
- *  (`Cisco_Root_CA_2048.pem`); a certificate without a CN is named after its serial number. */
-export function trustFileFor(certPem: string): string {
-  const info = certificateInfo(certPem);
-  const base = info.subject.CN.trim() || info.serialHex;
-  return `${base.replace(/[\s/\\]+/g, '_')}.pem`;
 }
 
 function csrUnit(cluster: Cluster, node: string, typed: string): { def: UnitDefinition; current: CertificateRow } {

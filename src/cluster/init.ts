@@ -1,7 +1,8 @@
 // Building a fresh cluster from its configuration: nodes, the service catalog with its activation
 // state, real certificates for every unit, and the trust stores a fresh install fills.
 import crypto from 'node:crypto';
-import { createSelfSigned, certificateInfo, type IssuedCertificate } from '../pki';
+import { createSelfSigned, type IssuedCertificate } from '../pki';
+import { trustFileFor } from './certificates';
 import type { Store } from '../store/store';
 import { Repository } from '../store/repository';
 import type { ClusterConfig, UserConfig } from './config';
@@ -16,10 +17,6 @@ import { FileService } from './fileservice';
 
 export interface InitProgress {
   (done: number, total: number): void;
-}
-
-export function trustFileName(certPem: string): string {
-  return `${certificateInfo(certPem).subject.CN}.pem`;
 }
 
 export async function initializeCluster(
@@ -85,7 +82,7 @@ export async function initializeCluster(
       if (def.trustStore) {
         for (const n of cfg.nodes) {
           repo.upsertTrust({
-            node: n.name, store: def.trustStore, file: trustFileName(c.certPem), cert_pem: c.certPem,
+            node: n.name, store: def.trustStore, file: trustFileFor(c.certPem), cert_pem: c.certPem,
             description: SELF_SIGNED_DESCRIPTION, added_at: at,
           });
         }
