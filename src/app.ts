@@ -1,4 +1,5 @@
-// The running simulator: one store, one cluster model, one grammar, and the live CLI sessions.
+// The running simulator: one store, the cluster model with its file service and phone fleet, one
+// grammar, and the live CLI sessions.
 import { Store } from './store/store';
 import { Cluster } from './cluster/cluster';
 import { SimClock } from './clock/clock';

@@ -22,11 +22,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Connections one node's SSH server keeps at most. */
+export const MAX_CONNECTIONS = 1000;
+
 export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
   const { app, node } = opts;
   /** live connections, each with a promise that settles when its socket has closed */
   const connections = new Map<Connection, Promise<void>>();
   const server = new Server({ hostKeys: [opts.hostKey], ident: 'OpenSSH_7.4' }, (client, info) => {
+    // Hundreds of sessions are expected; beyond the cap a connection is closed before it costs more.
+    if (connections.size >= MAX_CONNECTIONS) {
+      client.end();
+      return;
+    }
     connections.set(client, new Promise((done) => client.once('close', () => done())));
     // Without TCP_NODELAY each keystroke echo waits on a delayed ACK (tens of ms).
     (client as unknown as { _sock?: net.Socket })._sock?.setNoDelay(true);
