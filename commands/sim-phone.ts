@@ -115,6 +115,18 @@ export const simPhoneCommands: CommandSpec[] = [
     },
   },
   {
+    path: 'sim report itl-file-status',
+    privilege: 0,
+    description: ['The ITL File Status report: whether each phone holds the ITL its TFTP node serves now', '(Match, MisMatch, Not Installed; Unknown for phones that do not report).'],
+    async run(ctx) {
+      const rows = ctx.fleet.itlFileStatus();
+      ctx.line(`${'Device Name'.padEnd(17)}${'Model'.padEnd(9)}${'TFTP Node'.padEnd(12)}ITL File Status`);
+      for (const r of rows) ctx.line(`${r.phone.name.padEnd(17)}${r.phone.model.padEnd(9)}${r.tftp.padEnd(12)}${r.status}`);
+      const count = (s: string) => rows.filter((r) => r.status === s).length;
+      ctx.line(`Match: ${count('Match')}, MisMatch: ${count('MisMatch')}, Not Installed: ${count('Not Installed')}, Unknown: ${count('Unknown')}`);
+    },
+  },
+  {
     path: 'sim report phone-feature-list',
     privilege: 0,
     args: [{ name: 'feature', describe: 'e.g. Authenticated Contact Search, Security By Default', required: true, rest: true, choices: () => Object.keys(FEATURE_NAMES) }],

@@ -3,6 +3,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { Cluster, Actor } from '../cluster/cluster';
 import { CALLMANAGER } from '../cluster/cluster';
+import { ITL_FILE } from '../cluster/trustfiles';
 import { ClusterError } from '../cluster/errors';
 import type { FileService } from '../cluster/fileservice';
 import { tvsOn } from '../cluster/tvs';
@@ -119,6 +120,20 @@ export class Fleet {
       }
       this.cluster.record(actor, 'phones-trust-list-deleted', { phones: phones.length, which });
       return phones.length;
+    });
+  }
+
+  /**
+   * The ITL File Status report: a registered phone reports the hash of its ITL, which CUCM compares
+   * with its TFTP node's current ITL. Phones that do not report are Unknown.
+   */
+  itlFileStatus(): { phone: PhoneRow; tftp: string; status: 'Match' | 'MisMatch' | 'Not Installed' | 'Unknown' }[] {
+    return this.phones().map((phone) => {
+      const tftp = this.cluster.devicePool(phone.device_pool).tftp;
+      if (!phoneModel(phone.model).sbd || phone.reg_state !== 'reg' || phone.reboot_until) return { phone, tftp, status: 'Unknown' as const };
+      if (!phone.itl_hash) return { phone, tftp, status: 'Not Installed' as const };
+      const current = this.cluster.tftpFile(tftp, ITL_FILE)?.content;
+      return { phone, tftp, status: current && sha1(current) === phone.itl_hash ? ('Match' as const) : ('MisMatch' as const) };
     });
   }
 

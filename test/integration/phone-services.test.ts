@@ -50,4 +50,18 @@ describe('integration: phone HTTPS services', function () {
     await t.run(`sim phone reset ${phone}`);
     assert.match(await t.run(`sim phone services ${phone}`), /URL: https:\/\/cucm-sub1\.example\.com:8443\/ccmcip\/getservicesmenu\.jsp\r\nServices menu loaded/);
   });
+
+  it('the ITL File Status report shows Match, then MisMatch after the ITL changes, then Match after a reset', async () => {
+    const count = (out: string, what: string) => Number(new RegExp(`${what}: (\\d+)`).exec(out)![1]);
+    let out = await t.run('sim report itl-file-status');
+    const sbd = app.fleet.phones().filter((p) => !['CP-7960', 'Jabber'].includes(p.model)).length;
+    assert.equal(count(out, 'Match'), sbd);
+    assert.equal(count(out, 'Unknown'), app.fleet.phones().length - sbd, 'phones without Security By Default do not report');
+    await t.run('utils itl reset localkey');
+    out = await t.run('sim report itl-file-status');
+    assert.equal(count(out, 'MisMatch'), sbd);
+    await t.run('sim phone reset all');
+    out = await t.run('sim report itl-file-status');
+    assert.equal(count(out, 'Match'), sbd);
+  });
 });
