@@ -1,5 +1,5 @@
 // sim enterprise-parameter ..., sim clock ...: the GUI's Enterprise Parameters page and the lab clock.
-import { CliError, type CommandSpec } from '../src/cli/command';
+import { CliError, type CommandSpec, type CommandContext } from '../src/cli/command';
 import { ENTERPRISE_PARAMETERS } from '../src/cluster/cluster';
 import { javaDate } from '../src/pki';
 
@@ -12,6 +12,12 @@ export function parseDuration(text: string): number | null {
   if (!parts.length || parts.map((p) => p[0]).join('') !== text.toLowerCase().replace(/\s+/g, '')) return null;
   const unit = { s: 1000, m: 60000, h: 3600000, d: 86400000 } as const;
   return parts.reduce((ms, p) => ms + Number(p[1]) * unit[p[2] as keyof typeof unit], 0);
+}
+
+/** The Reset button: every device resets. */
+function resetDevices(ctx: CommandContext): void {
+  const n = ctx.fleet.reset(ctx.actor, 'all');
+  ctx.line(`${n} devices are being reset.`);
 }
 
 export const simClusterCommands: CommandSpec[] = [
@@ -50,20 +56,14 @@ export const simClusterCommands: CommandSpec[] = [
       const before = ctx.cluster.enterpriseParameter(name);
       ctx.cluster.setEnterpriseParameter(ctx.actor, name, value);
       ctx.line(`${name} = ${value || '(default)'}`);
-      if (name === ROLLBACK && before !== value) {
-        const n = ctx.fleet.reset(ctx.actor, 'all');
-        ctx.line(`${n} devices are being reset.`);
-      }
+      if (name === ROLLBACK && before !== value) resetDevices(ctx);
     },
   },
   {
     path: 'sim enterprise-parameter reset-devices',
     privilege: 1,
     description: ['The Reset button of the Enterprise Parameters page: every device resets.'],
-    async run(ctx) {
-      const n = ctx.fleet.reset(ctx.actor, 'all');
-      ctx.line(`${n} devices are being reset.`);
-    },
+    run: async (ctx) => resetDevices(ctx),
   },
   {
     path: 'sim clock show',

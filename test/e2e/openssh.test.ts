@@ -1,6 +1,7 @@
 // End to end through the real OpenSSH client (/usr/bin/ssh under a pty, driven like an expect
 // script): login, Tab completion, a service restart, Ctrl-C in a dialog, Ctrl-Z, exit status,
 // state across a restart, and `ucmsim serve` as a real child process.
+import { BANNER } from '../helpers/banner';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { startSimulator, type Simulator } from '../../src/simulator';
@@ -12,17 +13,6 @@ import { render } from '../helpers/screen';
 import { ServeProcess, procState } from '../helpers/serve-process';
 import { allLoggedOut } from '../helpers/sim-settle';
 
-const BANNER =
-  'Command Line Interface is starting up, please wait ...\r\n' +
-  '\r\n' +
-  '   Welcome to the Platform Command Line Interface\r\n' +
-  '\r\n' +
-  'VMware Installation:\r\n' +
-  '\t2 vCPU: Intel(R) Xeon(R) CPU E5-2630 v3 @ 2.40GHz\r\n' +
-  '\tDisk 1: 80GB, Partitions aligned\r\n' +
-  '\t6144 Mbytes RAM\r\n' +
-  '\r\n' +
-  'admin:';
 
 const PEM = /-----BEGIN CERTIFICATE-----\r\n[\s\S]*?-----END CERTIFICATE-----/;
 

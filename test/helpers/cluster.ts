@@ -32,8 +32,12 @@ async function buildTemplate(): Promise<string> {
 /** A new data directory holding a copy of the test cluster. */
 export async function freshDataDir(): Promise<string> {
   template ??= buildTemplate();
-  const src = await template;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ucmsim-test-'));
+  return copyTemplate(await template, 'ucmsim-test-');
+}
+
+/** A new temp data directory with a copy of a template's store and host key (removed at exit). */
+export function copyTemplate(src: string, prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   made.push(dir);
   fs.copyFileSync(path.join(src, STORE_FILE), path.join(dir, STORE_FILE));
   fs.copyFileSync(path.join(src, HOST_KEY_FILE), path.join(dir, HOST_KEY_FILE));

@@ -7,12 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { Store, STORE_FILE } from '../../src/store/store';
+import { Store } from '../../src/store/store';
 import { loadClusterConfig, loadUsers } from '../../src/cluster/config';
 import { initializeCluster } from '../../src/cluster/init';
-import { loadOrCreateHostKey, HOST_KEY_FILE } from '../../src/ssh/hostkey';
+import { loadOrCreateHostKey } from '../../src/ssh/hostkey';
 import { hashPassword } from '../../src/cluster/passwords';
-import { TEST_USERS } from './cluster';
+import { TEST_USERS, copyTemplate } from './cluster';
 
 export interface CustomNode {
   name: string;
@@ -83,13 +83,7 @@ export async function customDataDir(shape: CustomShape): Promise<string> {
     template = buildTemplate(yaml);
     templates.set(yaml, template);
   }
-  const src = await template;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ucmsim-custom-'));
-  made.push(dir);
-  fs.copyFileSync(path.join(src, STORE_FILE), path.join(dir, STORE_FILE));
-  fs.copyFileSync(path.join(src, HOST_KEY_FILE), path.join(dir, HOST_KEY_FILE));
-  fs.chmodSync(path.join(dir, HOST_KEY_FILE), 0o600);
-  return dir;
+  return copyTemplate(await template, 'ucmsim-custom-');
 }
 
 /**

@@ -1,7 +1,7 @@
 // The real OpenSSH client (/usr/bin/ssh) driven under a pseudo-terminal with node-pty, the way an
 // expect script drives it: wait for `password:`, answer, wait for `admin:`, type, wait again.
 import * as pty from 'node-pty';
-import { Transcript } from './wait';
+import { TranscriptSession } from './wait';
 
 export const SSH_BIN = '/usr/bin/ssh';
 export const ADMIN_PASSWORD = 'ciscopsdt';
@@ -25,14 +25,14 @@ export interface PtySshOptions {
   rows?: number;
 }
 
-export class PtySsh {
-  readonly out = new Transcript();
+export class PtySsh extends TranscriptSession {
   readonly proc: pty.IPty;
   exit: { exitCode: number; signal?: number } | null = null;
   readonly exited: Promise<{ exitCode: number; signal?: number }>;
   readonly started = process.hrtime.bigint();
 
   constructor(opts: PtySshOptions) {
+    super();
     this.proc = pty.spawn(SSH_BIN, sshArgs(opts.port, opts.user), {
       name: 'vt100',
       cols: opts.cols ?? 80,
@@ -68,25 +68,8 @@ export class PtySsh {
     this.proc.write(password + '\r');
   }
 
-  get text(): string {
-    return this.out.text;
-  }
-  mark(): number {
-    return this.out.length;
-  }
   send(bytes: string): void {
     this.proc.write(bytes);
-  }
-  waitFor(what: string | RegExp, from = 0, ms = 10000): Promise<number> {
-    return this.out.waitFor(what, from, ms);
-  }
-
-  /** Types `line` + CR and waits for the prompt after its output; returns echo..prompt. */
-  async run(line: string, ms = 10000): Promise<string> {
-    const from = this.mark();
-    this.send(line + '\r');
-    const at = await this.out.waitFor('\r\nadmin:', from + line.length, ms);
-    return this.out.text.slice(from, at + '\r\nadmin:'.length);
   }
 
   /** Waits for ssh to exit, bounded. */

@@ -1,7 +1,7 @@
 // An in-process SSH client (ssh2) that opens an interactive shell on the simulator the way
 // automation does: pty, wait for `admin:`, type a line, wait for the next prompt.
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
-import { Transcript, within } from './wait';
+import { TranscriptSession, within } from './wait';
 
 export const ADMIN = { name: 'admin', password: 'ciscopsdt' };
 
@@ -57,12 +57,12 @@ export function connectClient(opts: ShellOptions, onPrompts?: (prompts: { prompt
   });
 }
 
-export class Shell {
-  readonly out = new Transcript();
+export class Shell extends TranscriptSession {
   exitCode: number | null = null;
   readonly closed: Promise<void>;
 
   private constructor(readonly client: Client, readonly stream: ClientChannel) {
+    super();
     stream.setEncoding('utf8');
     stream.on('data', (d: string) => this.out.append(d));
     stream.stderr.on('data', (d: Buffer) => this.out.append(d.toString('utf8')));
@@ -103,29 +103,8 @@ export class Shell {
     return sh;
   }
 
-  get text(): string {
-    return this.out.text;
-  }
-
-  mark(): number {
-    return this.out.length;
-  }
-
   send(bytes: string): void {
     this.stream.write(bytes);
-  }
-
-  waitFor(what: string | RegExp, from = 0, ms = 10000): Promise<number> {
-    return this.out.waitFor(what, from, ms);
-  }
-
-  /** Types `line` + CR and waits for the prompt that follows its output; returns what was written
-   *  from the echo on, prompt included. */
-  async run(line: string, ms = 10000): Promise<string> {
-    const from = this.mark();
-    this.send(line + '\r');
-    const at = await this.out.waitFor('\r\nadmin:', from + line.length, ms);
-    return this.out.text.slice(from, at + '\r\nadmin:'.length);
   }
 
   /** Output lines of a `run()` result: the echo and the final prompt removed. */

@@ -88,3 +88,28 @@ export function waitUntil(cond: () => boolean, ms: number, what: string): Promis
     tick();
   });
 }
+
+/** A client session read through a transcript: what the SSH test drivers share. */
+export abstract class TranscriptSession {
+  readonly out = new Transcript();
+
+  abstract send(bytes: string): void;
+
+  get text(): string {
+    return this.out.text;
+  }
+  mark(): number {
+    return this.out.length;
+  }
+  waitFor(what: string | RegExp, from = 0, ms = 10000): Promise<number> {
+    return this.out.waitFor(what, from, ms);
+  }
+
+  /** Types `line` + CR and waits for the prompt after its output; returns echo..prompt. */
+  async run(line: string, ms = 10000): Promise<string> {
+    const from = this.mark();
+    this.send(line + '\r');
+    const at = await this.out.waitFor('\r\nadmin:', from + line.length, ms);
+    return this.out.text.slice(from, at + '\r\nadmin:'.length);
+  }
+}

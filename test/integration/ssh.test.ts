@@ -1,5 +1,6 @@
 // The SSH door, through an in-process ssh2 client: authentication, banner bytes, exec refused,
 // exit status, pty size and the pager, concurrent sessions, privilege, one port per node.
+import { BANNER } from '../helpers/banner';
 import assert from 'node:assert/strict';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { freshDataDir, TEST_USERS } from '../helpers/cluster';
@@ -8,17 +9,6 @@ import { within, waitUntil } from '../helpers/wait';
 import { logoutsPending } from '../helpers/sim-settle';
 
 const PAGER_PROMPT = '\x1b[1mPress <enter> for 1 line, <space> for one page, or <q> to quit\x1b[0m';
-const BANNER =
-  'Command Line Interface is starting up, please wait ...\r\n' +
-  '\r\n' +
-  '   Welcome to the Platform Command Line Interface\r\n' +
-  '\r\n' +
-  'VMware Installation:\r\n' +
-  '\t2 vCPU: Intel(R) Xeon(R) CPU E5-2630 v3 @ 2.40GHz\r\n' +
-  '\tDisk 1: 80GB, Partitions aligned\r\n' +
-  '\t6144 Mbytes RAM\r\n' +
-  '\r\n' +
-  'admin:';
 
 async function start(): Promise<Simulator> {
   return startSimulator({ dataDir: await freshDataDir(), host: '127.0.0.1', basePort: 0, timeScale: 0, authFailDelayMs: 50 });

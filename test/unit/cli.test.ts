@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
+import { BANNER } from '../helpers/banner';
 import { execFileSync } from 'node:child_process';
 import { App } from '../../src/app';
 import { freshDataDir } from '../helpers/cluster';
 import { openTestSession, dialog, type TestSession } from '../helpers/terminal';
 import { PAGER_PROMPT } from '../../src/cli/output';
 
-const BANNER =
-  'Command Line Interface is starting up, please wait ...\r\n\r\n   Welcome to the Platform Command Line Interface\r\n\r\n' +
-  'VMware Installation:\r\n\t2 vCPU: Intel(R) Xeon(R) CPU E5-2630 v3 @ 2.40GHz\r\n\tDisk 1: 80GB, Partitions aligned\r\n\t6144 Mbytes RAM\r\n\r\nadmin:';
 
 describe('CLI session on an in-memory terminal', function () {
   this.timeout(30000);
