@@ -8,7 +8,8 @@ const ROLLBACK = 'Prepare Cluster for Rollback to pre-8.0';
 
 /** "90s", "5m", "2h", "1d" or a combination such as "1h30m" → milliseconds. */
 export function parseDuration(text: string): number | null {
-  const parts = [...text.toLowerCase().matchAll(/(\d+)\s*([smhd])/g)];
+  if (text.length > 64) return null;
+  const parts = [...text.toLowerCase().matchAll(/(\d{1,12})\s*([smhd])/g)];
   if (!parts.length || parts.map((p) => p[0]).join('') !== text.toLowerCase().replace(/\s+/g, '')) return null;
   const unit = { s: 1000, m: 60000, h: 3600000, d: 86400000 } as const;
   return parts.reduce((ms, p) => ms + Number(p[1]) * unit[p[2] as keyof typeof unit], 0);
@@ -81,7 +82,7 @@ export const simClusterCommands: CommandSpec[] = [
     async run(ctx, args) {
       const ms = parseDuration(args.duration);
       if (ms === null || ms <= 0) throw new CliError([`Invalid duration ${args.duration}: use e.g. 90s, 5m, 2h, 1d`]);
-      ctx.cluster.advanceClock(ctx.actor, ms);
+      ctx.lab.advanceClock(ctx.cluster, ctx.actor, ms);
       ctx.line(`Simulated time : ${javaDate(ctx.clock.now(), ctx.cluster.timeZone)}`);
     },
   },

@@ -10,7 +10,7 @@ const REG_TEXT = { reg: 'Registered', unr: 'Unregistered', rej: 'Rejected' } as 
 
 const phoneArg = (all: boolean) => ({
   name: 'name', describe: all ? 'device name, or all' : 'device name, e.g. SEP00AA00000001', required: true,
-  choices: (c: { cluster: CommandContext['cluster'] }) => [...(all ? ['all'] : []), ...c.cluster.repo.phones().map((p) => p.name)],
+  choices: (c: { fleet: CommandContext['fleet'] }) => [...(all ? ['all'] : []), ...c.fleet.phones().map((p) => p.name)],
 });
 
 function registration(ctx: CommandContext, p: PhoneRow): string {
@@ -135,7 +135,7 @@ export const simPhoneCommands: CommandSpec[] = [
       const feature = Object.keys(FEATURE_NAMES).find((f) => f.toLowerCase() === args.feature.toLowerCase());
       if (!feature) throw new CliError([`Unknown feature ${args.feature}. Features: ${Object.keys(FEATURE_NAMES).join(', ')}`]);
       const counts = new Map<string, number>();
-      for (const p of ctx.cluster.repo.phones()) counts.set(p.model, (counts.get(p.model) ?? 0) + 1);
+      for (const p of ctx.fleet.phones()) counts.set(p.model, (counts.get(p.model) ?? 0) + 1);
       ctx.lines(['Unified CM Phone Feature List', `Feature: ${feature}`, '', `${'Product'.padEnd(12)}${'Supported'.padEnd(12)}Phones in cluster`]);
       for (const [model, n] of [...counts].sort()) {
         ctx.line(`${model.padEnd(12)}${(phoneModel(model)[FEATURE_NAMES[feature]] ? 'Yes' : 'No').padEnd(12)}${n}`);

@@ -1,14 +1,14 @@
-// The running simulator: one store, the cluster model with its file service and phone fleet, one
-// grammar, and the live CLI sessions.
-import { Store } from './store/store';
-import { Cluster } from './cluster/cluster';
-import { SimClock } from './clock/clock';
+// The running simulator: the lab (store, clock and scheduler, events, network, clusters, phones), one
+// grammar, and the live CLI sessions, each on one node of one cluster.
+import { Lab } from './lab/lab';
+import type { Cluster } from './cluster/cluster';
+import type { Fleet } from './phones/fleet';
+import type { FileService } from './cluster/fileservice';
+import type { SimClock } from './clock/clock';
 import { Grammar } from './cli/grammar';
 import { CliSession, type Terminal } from './cli/session';
 import type { Privilege } from './cli/command';
 import { allCommands } from '../commands';
-import { FileService } from './cluster/fileservice';
-import { Fleet } from './phones/fleet';
 
 export interface AppOptions {
   dataDir: string;
@@ -19,21 +19,26 @@ export interface AppOptions {
 }
 
 export class App {
-  readonly store: Store;
-  readonly cluster: Cluster;
-  readonly clock: SimClock;
+  readonly lab: Lab;
   readonly grammar = new Grammar(allCommands());
-  readonly files: FileService;
-  readonly fleet: Fleet;
   private readonly sessions = new Set<CliSession>();
 
   constructor(readonly opts: AppOptions) {
-    this.store = Store.open(opts.dataDir);
-    this.clock = new SimClock(opts.timeScale);
-    this.cluster = new Cluster(this.store, this.clock);
-    this.clock.setOffset(Number(this.cluster.repo.setting('clock-offset') ?? 0));
-    this.files = new FileService(this.cluster);
-    this.fleet = new Fleet(this.cluster, this.files);
+    this.lab = new Lab({ dataDir: opts.dataDir, timeScale: opts.timeScale, log: opts.log });
+  }
+
+  /** The lab's first cluster: the only one of a one-cluster lab. */
+  get cluster(): Cluster {
+    return this.lab.defaultCluster;
+  }
+  get fleet(): Fleet {
+    return this.lab.fleetOf(this.cluster.name);
+  }
+  get files(): FileService {
+    return this.lab.filesOf(this.cluster.name);
+  }
+  get clock(): SimClock {
+    return this.lab.clock;
   }
 
   log(message: string): void {
@@ -54,12 +59,13 @@ export class App {
         return term.rows;
       },
     };
+    const cluster = this.lab.clusterOf(node);
     const session = new CliSession(
       wrapped,
       {
-        cluster: this.cluster,
-        fleet: this.fleet,
-        clock: this.clock,
+        lab: this.lab,
+        cluster,
+        fleet: this.lab.fleetOf(cluster.name),
         grammar: this.grammar,
         dropNodeSessions: (n, except) => {
           for (const s of [...this.sessions]) if (s.node === n && s !== except) s.close(0);
@@ -81,6 +87,6 @@ export class App {
 
   close(): void {
     for (const s of [...this.sessions]) s.close(0);
-    this.store.close();
+    this.lab.close();
   }
 }

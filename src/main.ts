@@ -3,19 +3,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Store, STORE_FILE } from './store/store';
 import { acquireServeLock, lockOwner, DataDirInUse } from './store/lock';
-import { loadClusterConfig, loadUsers, ETC_DIR, ConfigError } from './cluster/config';
-import { initializeCluster } from './cluster/init';
+import { loadLabConfig, loadUsers, ETC_DIR, ConfigError } from './cluster/config';
+import { initializeLab } from './cluster/init';
+import { validTimeScale } from './clock/clock';
 import { hashPassword, verifyPassword, DEFAULT_PASSWORD } from './cluster/passwords';
 import { App } from './app';
 import { startSimulator, LAB_SFTP, type Simulator } from './simulator';
 import type { Privilege } from './cli/command';
+import { ClusterError } from './cluster/errors';
 
 const USAGE = `usage:
-  ucmsim serve  [--data DIR] [--listen HOST] [--ssh-port N] [--tftp-port N] [--http-port N] [--sftp-port N]
-                [--time-scale X] [--config FILE]
+  ucmsim serve  [--data DIR] [--lab FILE] [--listen HOST] [--ssh-port N] [--tftp-port N] [--http-port N]
+                [--tvs-port N] [--sftp-port N] [--time-scale X]
   ucmsim shell  [--data DIR] [--node NAME] [--time-scale X]
-  ucmsim init   [--data DIR] [--config FILE] [--force]
-  ucmsim passwd [--data DIR] USER        (reads the new password from the terminal or stdin)
+  ucmsim init   [--data DIR] [--lab FILE] [--force]
+  ucmsim passwd [--data DIR] [--cluster NAME] USER   (reads the new password from the terminal or stdin)
 
   --data DIR       data directory (default ./data)
   --listen HOST    address the SSH servers listen on (default 127.0.0.1)
@@ -23,9 +25,13 @@ const USAGE = `usage:
   --tftp-port N    TFTP port of the publisher; node i uses N+10i (default 6969; 0 picks free ports)
   --http-port N    HTTP port of the publisher, HTTPS on N+1 (CallManager) and N+2 (tomcat);
                    node i uses N+10i.. (default 6970; 0 picks free ports)
+  --tvs-port N     TVS (TLS) port of the publisher; node i uses N+i (default 2445; 0 picks free ports)
   --sftp-port N    port of the lab SFTP server (default 2022; 0 picks a free port)
-  --time-scale X   wall seconds per simulated second for waits (default 1; 0 makes them instant)
-  --config FILE    cluster description (default etc/cluster.yaml)
+  --time-scale X   wall seconds per simulated second (default 1; 0 makes every wait instant;
+                   otherwise 0.001 to 1000)
+  --lab FILE       the lab to build in an empty data directory: one cluster (etc/cluster.yaml, the
+                   default) or several (etc/labs/two-clusters.yaml); --config is the same option
+  --cluster NAME   passwd: change the password on that cluster only (default: every cluster)
 `;
 
 class UsageError extends Error {}
@@ -65,16 +71,24 @@ function numberFlag(flags: Flags, name: string, dflt: number, ok: (n: number) =>
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** The lab file named by --lab (or its older name --config), else etc/cluster.yaml. */
+const labFile = (flags: Flags) => (flags.lab ?? flags.config) as string | undefined;
+
 async function ensureCluster(dataDir: string, configFile: string | undefined, log: (s: string) => void): Promise<void> {
+  // A broken lab file is reported before anything is written.
+  const lab = loadLabConfig(configFile ?? path.join(ETC_DIR, 'cluster.yaml'));
+  const users = loadUsers();
   const store = Store.open(dataDir);
   try {
     if (store.initialized) return;
-    const cfg = loadClusterConfig(configFile ?? path.join(ETC_DIR, 'cluster.yaml'));
-    const users = loadUsers();
-    log(`creating cluster ${cfg.name} (version ${cfg.version}, ${cfg.nodes.length} node${cfg.nodes.length === 1 ? '' : 's'}) in ${dataDir}`);
+    for (const cfg of lab.clusters) {
+      log(`creating cluster ${cfg.name} (version ${cfg.version}, ${plural(cfg.nodes.length, 'node')}) in ${dataDir}`);
+    }
     const t0 = Date.now();
     let last = 0;
-    await initializeCluster(store, cfg, users, new Date(), (done, total) => {
+    await initializeLab(store, lab, users, new Date(), (done, total) => {
       if (process.stderr.isTTY) process.stderr.write(`\rgenerating certificates ${done}/${total}`);
       last = total;
     });
@@ -86,28 +100,29 @@ async function ensureCluster(dataDir: string, configFile: string | undefined, lo
 }
 
 async function serve(argv: string[]): Promise<void> {
-  const { flags } = parseFlags(argv, { data: 'value', listen: 'value', 'ssh-port': 'value', 'tftp-port': 'value', 'http-port': 'value', 'sftp-port': 'value', 'time-scale': 'value', config: 'value' });
+  const { flags } = parseFlags(argv, { data: 'value', listen: 'value', 'ssh-port': 'value', 'tftp-port': 'value', 'http-port': 'value', 'tvs-port': 'value', 'sftp-port': 'value', 'time-scale': 'value', config: 'value', lab: 'value' });
   const dataDir = path.resolve(String(flags.data ?? 'data'));
   const host = String(flags.listen ?? '127.0.0.1');
   const basePort = numberFlag(flags, 'ssh-port', 2222, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
-  const timeScale = numberFlag(flags, 'time-scale', 1, (n) => n >= 0);
+  const timeScale = numberFlag(flags, 'time-scale', 1, validTimeScale);
   const port = (name: string, dflt: number) => numberFlag(flags, name, dflt, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
   const sftpPort = port('sftp-port', 2022);
   const tftpPort = port('tftp-port', 6969);
   const httpPort = port('http-port', 6970);
+  const tvsPort = port('tvs-port', 2445);
   const release = acquireServeLock(dataDir);
   let sim: Simulator | null = null;
   try {
-    await ensureCluster(dataDir, flags.config as string | undefined, (s) => console.log(s));
+    await ensureCluster(dataDir, labFile(flags), (s) => console.log(s));
     const probe = new App({ dataDir, timeScale });
-    const admin = probe.cluster.repo.users().find((u) => u.privilege === 4);
+    const admin = probe.cluster.users().find((u) => u.privilege === 4);
     probe.close();
     const defaultPassword = admin ? await verifyPassword(DEFAULT_PASSWORD, admin.password_hash) : false;
     if (!isLoopback(host) && defaultPassword) {
       throw new UsageError(`refusing to listen on ${host} while ${admin!.name} still has the default password; run: ucmsim passwd --data ${dataDir} ${admin!.name}`);
     }
-    sim = await startSimulator({ dataDir, host, basePort, sftpPort, tftpPort, httpPort, timeScale, log: (m) => console.error(m) });
-    const what = { ssh: 'ssh', tftp: 'tftp', http: 'http', 'https-callmanager': 'https (CallManager certificate)', 'https-tomcat': 'https (tomcat certificate)' };
+    sim = await startSimulator({ dataDir, host, basePort, sftpPort, tftpPort, httpPort, tvsPort, timeScale, log: (m) => console.error(m) });
+    const what = { ssh: 'ssh', tftp: 'tftp', http: 'http', 'https-callmanager': 'https (CallManager certificate)', 'https-tomcat': 'https (tomcat certificate)', tvs: 'tvs' };
     for (const l of sim.listeners) console.log(`${what[l.kind]} listening on ${l.host}:${l.port} (node ${l.node})`);
     const lab = sim.sftp!;
     console.log(`lab sftp listening on ${lab.host}:${lab.port} (user ${LAB_SFTP.username}, password ${LAB_SFTP.password}, files in ${lab.root})`);
@@ -134,15 +149,15 @@ async function shell(argv: string[]): Promise<void> {
   const { flags } = parseFlags(argv, { data: 'value', node: 'value', 'time-scale': 'value' });
   const dataDir = path.resolve(String(flags.data ?? 'data'));
   await ensureCluster(dataDir, undefined, (s) => console.error(s));
-  const app = new App({ dataDir, timeScale: numberFlag(flags, 'time-scale', 1, (n) => n >= 0), log: (m) => console.error(m) });
-  const nodes = app.cluster.nodes();
+  const app = new App({ dataDir, timeScale: numberFlag(flags, 'time-scale', 1, validTimeScale), log: (m) => console.error(m) });
+  const nodes = [...app.lab.clusters.values()].flatMap((c) => c.nodes());
   const node = String(flags.node ?? nodes[0].name);
   if (!nodes.some((n) => n.name === node)) {
     app.close();
     throw new UsageError(`no node ${node}; nodes: ${nodes.map((n) => n.name).join(', ')}`);
   }
   // The local console is the install-time administrator's own terminal.
-  const admin = app.cluster.repo.users().find((u) => u.privilege === 4) ?? { name: 'admin', privilege: 4 };
+  const admin = app.lab.clusterOf(node).users().find((u) => u.privilege === 4) ?? { name: 'admin', privilege: 4 };
   const stdin = process.stdin;
   if (stdin.isTTY) stdin.setRawMode(true);
   const session = app.openSession(
@@ -170,7 +185,7 @@ async function shell(argv: string[]): Promise<void> {
 }
 
 async function init(argv: string[]): Promise<void> {
-  const { flags } = parseFlags(argv, { data: 'value', config: 'value', force: 'bool' });
+  const { flags } = parseFlags(argv, { data: 'value', config: 'value', lab: 'value', force: 'bool' });
   const dataDir = path.resolve(String(flags.data ?? 'data'));
   const owner = lockOwner(dataDir);
   if (owner !== null) throw new DataDirInUse(dataDir, owner);
@@ -181,7 +196,7 @@ async function init(argv: string[]): Promise<void> {
     if (initialized && !flags.force) throw new UsageError(`${dataDir} already holds a cluster; add --force to replace it`);
     for (const f of [STORE_FILE, `${STORE_FILE}-wal`, `${STORE_FILE}-shm`]) fs.rmSync(path.join(dataDir, f), { force: true });
   }
-  await ensureCluster(dataDir, flags.config as string | undefined, (s) => console.log(s));
+  await ensureCluster(dataDir, labFile(flags), (s) => console.log(s));
 }
 
 async function readSecret(prompt: string): Promise<string> {
@@ -213,7 +228,7 @@ async function readSecret(prompt: string): Promise<string> {
 }
 
 async function passwd(argv: string[]): Promise<void> {
-  const { flags, rest } = parseFlags(argv, { data: 'value' });
+  const { flags, rest } = parseFlags(argv, { data: 'value', cluster: 'value' });
   const user = rest[0];
   if (!user) throw new UsageError('which user? ucmsim passwd [--data DIR] USER');
   const dataDir = path.resolve(String(flags.data ?? 'data'));
@@ -222,11 +237,16 @@ async function passwd(argv: string[]): Promise<void> {
   if (password.length < 8) throw new UsageError('the password must be at least 8 characters');
   const app = new App({ dataDir, timeScale: 0 });
   try {
-    app.cluster.setPassword(null, user, hashPassword(password));
+    const clusters = flags.cluster ? [app.lab.cluster(String(flags.cluster))] : [...app.lab.clusters.values()];
+    const hash = hashPassword(password);
+    const changed = clusters.filter((c) => c.users().some((u) => u.name === user));
+    if (!changed.length) throw new UsageError(`no account ${user}`);
+    // Several clusters change together or not at all.
+    app.lab.transaction(() => changed.forEach((c) => c.setPassword(null, user, hash)));
+    console.log(`password of ${user} changed${app.lab.clusters.size > 1 ? ` on ${changed.map((c) => c.name).join(', ')}` : ''}`);
   } finally {
     app.close();
   }
-  console.log(`password of ${user} changed`);
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -240,7 +260,7 @@ export async function main(argv: string[]): Promise<void> {
     else throw new UsageError(`unknown command ${cmd}`);
   } catch (e) {
     if (e instanceof UsageError) process.stderr.write(`ucmsim: ${e.message}\n\n${USAGE}`);
-    else if (e instanceof DataDirInUse || e instanceof ConfigError) process.stderr.write(`ucmsim: ${e.message}\n`);
+    else if (e instanceof DataDirInUse || e instanceof ConfigError || e instanceof ClusterError) process.stderr.write(`ucmsim: ${e.message}\n`);
     else process.stderr.write(`ucmsim: ${(e as Error).stack ?? e}\n`);
     process.exit(e instanceof UsageError ? 2 : 1);
   }

@@ -7,6 +7,8 @@ import { startSshServer, type RunningServer } from './ssh/server';
 import { startLabSftpServer, type LabSftpServer } from './net/sftp-server';
 import { startTftpServer, type FileSource } from './net/tftp-server';
 import { startConfigHttpServer, startConfigHttpsServer } from './net/config-http';
+import { startTvsServer } from './net/tvs-server';
+import { parseTvsRequest, formatTvsAnswer } from './cluster/tvs';
 import type { Unit } from './cluster/units';
 
 /** The lab SFTP server's defaults: a destination for exports and a source for imports. */
@@ -28,12 +30,14 @@ export interface SimulatorOptions {
   tftpPort?: number | null;
   /** the publisher's HTTP port (6970 by default in serve); HTTPS is on the next two */
   httpPort?: number | null;
+  /** the publisher's TVS port (2445 by default in serve); node i listens on tvsPort + i */
+  tvsPort?: number | null;
   log?: (message: string) => void;
 }
 
 export interface Listener {
   node: string;
-  kind: 'ssh' | 'tftp' | 'http' | 'https-callmanager' | 'https-tomcat';
+  kind: 'ssh' | 'tftp' | 'http' | 'https-callmanager' | 'https-tomcat' | 'tvs';
   host: string;
   port: number;
   close(): Promise<void>;
@@ -61,29 +65,52 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     app.close();
   };
   const host = opts.host;
+  const lab = app.lab;
+  // Every node of every cluster, in lab order: node i of the lab gets the ports of offset i.
+  const nodes = [...lab.clusters.values()].flatMap((cluster) => cluster.nodes().map((n) => ({ cluster, n })));
   try {
     const hostKey = loadOrCreateHostKey(opts.dataDir);
-    for (const n of app.cluster.nodes()) {
-      const s = await startSshServer({ app, node: n.name, hostKey, host, port: opts.basePort === 0 ? 0 : opts.basePort + n.position, authFailDelayMs: opts.authFailDelayMs ?? 1000 });
+    for (const [i, { n }] of nodes.entries()) {
+      const s = await startSshServer({ app, node: n.name, hostKey, host, port: opts.basePort === 0 ? 0 : opts.basePort + i, authFailDelayMs: opts.authFailDelayMs ?? 1000 });
       ssh.set(n.name, s);
       listeners.push({ node: n.name, kind: 'ssh', ...s });
     }
-    for (const n of app.cluster.nodes()) {
-      // The same file service the simulated phones use, so what curl gets is what a phone verified.
-      const files: FileSource = { read: (name) => app.files.read(n.name, name), serving: () => app.files.serving(n.name) };
+    for (const [i, { cluster, n }] of nodes.entries()) {
+      // The same file service, through the same network, that the simulated phones use, so what curl
+      // gets is what a phone verified.
+      const files: FileSource = {
+        read: (name) => lab.filesOf(cluster.name).read(n.name, name),
+        serving: () => lab.network.tftp(n.ip) !== null,
+      };
       const identity = (rsa: Unit, ec: Unit) => () => ({
-        rsa: app.cluster.keyPair({ node: n.name, unit: rsa }),
-        ec: app.cluster.keyPair({ node: n.name, unit: ec }),
+        rsa: cluster.keyPair({ node: n.name, unit: rsa }),
+        ec: cluster.keyPair({ node: n.name, unit: ec }),
       });
       if (opts.tftpPort !== null && opts.tftpPort !== undefined) {
-        const t = await startTftpServer({ host, port: portFor(opts.tftpPort, n.position), files, log: opts.log });
+        const t = await startTftpServer({ host, port: portFor(opts.tftpPort, i), files, log: opts.log });
         listeners.push({ node: n.name, kind: 'tftp', ...t });
       }
       if (opts.httpPort !== null && opts.httpPort !== undefined) {
-        const http = await startConfigHttpServer({ host, port: portFor(opts.httpPort, n.position), files });
-        const cm = await startConfigHttpsServer({ host, port: portFor(opts.httpPort, n.position, 1), files, identity: identity('CallManager', 'CallManager-ECDSA') });
-        const tc = await startConfigHttpsServer({ host, port: portFor(opts.httpPort, n.position, 2), files, identity: identity('tomcat', 'tomcat-ECDSA') });
+        const http = await startConfigHttpServer({ host, port: portFor(opts.httpPort, i), files });
+        const cm = await startConfigHttpsServer({ host, port: portFor(opts.httpPort, i, 1), files, identity: identity('CallManager', 'CallManager-ECDSA') });
+        const tc = await startConfigHttpsServer({ host, port: portFor(opts.httpPort, i, 2), files, identity: identity('tomcat', 'tomcat-ECDSA') });
         listeners.push({ node: n.name, kind: 'http', ...http }, { node: n.name, kind: 'https-callmanager', ...cm }, { node: n.name, kind: 'https-tomcat', ...tc });
+      }
+      if (opts.tvsPort !== null && opts.tvsPort !== undefined) {
+        const tvs = await startTvsServer({
+          host, port: opts.tvsPort === 0 ? 0 : opts.tvsPort + i,
+          identity: () => cluster.keyPair({ node: n.name, unit: 'TVS' }),
+          serving: () => lab.network.tvs(n.ip) !== null,
+          answer: (line) => {
+            // The same endpoint the simulated phones ask, reached through the network.
+            const tvs = lab.network.tvs(n.ip);
+            if (!tvs) return null;
+            const req = parseTvsRequest(line);
+            return formatTvsAnswer(req.kind === 'error' ? req : tvs.directory.answer(req));
+          },
+          log: opts.log,
+        });
+        listeners.push({ node: n.name, kind: 'tvs', ...tvs });
       }
     }
     if (opts.sftpPort !== null && opts.sftpPort !== undefined) {

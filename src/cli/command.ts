@@ -2,6 +2,7 @@
 import type { Cluster, Actor } from '../cluster/cluster';
 import type { SimClock } from '../clock/clock';
 import type { Fleet } from '../phones/fleet';
+import type { Lab } from '../lab/lab';
 
 export type Privilege = 0 | 1 | 4;
 
@@ -30,6 +31,7 @@ export interface CommandSpec {
 
 export interface CompletionContext {
   cluster: Cluster;
+  fleet: Fleet;
   node: string;
 }
 
@@ -56,6 +58,9 @@ export interface SessionControl {
 }
 
 export interface CommandContext {
+  /** the whole lab: every cluster, the clock, the events */
+  readonly lab: Lab;
+  /** the cluster of the session's node */
   readonly cluster: Cluster;
   readonly fleet: Fleet;
   readonly clock: SimClock;

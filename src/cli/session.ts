@@ -8,8 +8,8 @@ import { CliError, type CommandContext, type Privilege, type SessionControl } fr
 import type { Grammar } from './grammar';
 import { ClusterError } from '../cluster/errors';
 import type { Cluster } from '../cluster/cluster';
-import type { SimClock } from '../clock/clock';
 import type { Fleet } from '../phones/fleet';
+import type { Lab } from '../lab/lab';
 
 export interface Terminal {
   write(s: string): void;
@@ -20,9 +20,10 @@ export interface Terminal {
 }
 
 export interface SessionDeps {
+  lab: Lab;
+  /** the cluster of the session's node, and its phones */
   cluster: Cluster;
   fleet: Fleet;
-  clock: SimClock;
   grammar: Grammar;
   /** ends every other session on a node (utils system restart) */
   dropNodeSessions(node: string, except: CliSession): void;
@@ -174,48 +175,64 @@ export class CliSession implements SessionControl {
   private prompt(): void {
     if (this.closed) return;
     this.touch();
-    const ctx = { cluster: this.deps.cluster, node: this.node };
+    const ctx = { cluster: this.deps.cluster, fleet: this.deps.fleet, node: this.node };
     this.readLine({
       prompt: PROMPT,
       history: this.history,
       complete: (line) => this.deps.grammar.complete(line, this.privilege, ctx, this.cols),
       help: (line) => this.deps.grammar.help(line, this.privilege, this.cols),
-    }).then((r) => {
-      if (r.kind === 'line') void this.execute(r.text);
-      else if (r.kind === 'eof') this.close(0);
-      else this.prompt();
-    });
+    }).then(
+      (r) => {
+        if (r.kind === 'line') void this.execute(r.text).catch((e) => this.contained('the prompt', e));
+        else if (r.kind === 'eof') this.close(0);
+        else this.prompt();
+      },
+      (e) => this.contained('the prompt', e),
+    );
+  }
+
+  /** An error nobody expected: logged with its stack; the session goes on (or ends cleanly). */
+  private contained(where: string, e: unknown): void {
+    this.deps.log?.(`${where} on ${this.node} failed: ${(e as Error)?.stack ?? e}`);
+    if (this.closed) return;
+    this.running = null;
+    try {
+      this.write(`${FAILURE}\r\n`);
+      this.prompt();
+    } catch (again) {
+      this.deps.log?.(`session on ${this.node} closed after a second failure: ${(again as Error)?.stack ?? again}`);
+      this.close(1);
+    }
   }
 
   private async execute(text: string): Promise<void> {
-    const r = this.deps.grammar.resolve(text, this.privilege);
     this.out.newPage();
-    // Reboots that fell due finish against the cluster as it was then, before this command changes it.
-    this.deps.fleet.settle();
-    if (r.kind === 'error') {
-      for (const l of [...r.lines, FAILURE]) this.out.line(l);
-    } else if (r.kind === 'command') {
-      const abort = new AbortController();
-      this.running = abort;
-      const ctx = this.context(text.trim(), abort.signal);
-      try {
-        await r.spec.run(ctx, r.args);
-      } catch (e) {
-        if (e instanceof Interrupted || abort.signal.aborted) {
-          this.out.newPage();
-          this.out.line('Control-C pressed');
-        } else if (e instanceof CliError || e instanceof ClusterError) {
-          // The cluster's refusals carry a message fit for the admin.
-          for (const l of [...(e instanceof CliError ? e.lines : [e.message]), FAILURE]) this.out.line(l);
-        } else {
-          this.deps.log?.(`command "${text}" on ${this.node} failed: ${(e as Error).stack ?? e}`);
-          this.out.line(FAILURE);
-        }
+    const abort = new AbortController();
+    try {
+      // With instant time, what fell due completes before the command looks at the world.
+      this.deps.lab.scheduler.catchUp();
+      const r = this.deps.grammar.resolve(text, this.privilege);
+      if (r.kind === 'error') {
+        for (const l of [...r.lines, FAILURE]) this.out.line(l);
+      } else if (r.kind === 'command') {
+        this.running = abort;
+        await r.spec.run(this.context(text.trim(), abort.signal), r.args);
       }
-      await this.out.drain();
-      this.running = null;
+    } catch (e) {
+      if (e instanceof Interrupted || abort.signal.aborted) {
+        this.out.newPage();
+        this.out.line('Control-C pressed');
+      } else if (e instanceof CliError || e instanceof ClusterError) {
+        // The cluster's refusals carry a message fit for the admin.
+        for (const l of [...(e instanceof CliError ? e.lines : [e.message]), FAILURE]) this.out.line(l);
+      } else {
+        this.deps.log?.(`command "${text}" on ${this.node} failed: ${(e as Error)?.stack ?? e}`);
+        this.out.line(FAILURE);
+      }
     }
     await this.out.drain();
+    this.running = null;
+    this.deps.lab.scheduler.catchUp();
     if (this.ending) this.close(0);
     else this.prompt();
   }
@@ -230,9 +247,10 @@ export class CliSession implements SessionControl {
       return r.text;
     };
     return {
+      lab: this.deps.lab,
       cluster: this.deps.cluster,
       fleet: this.deps.fleet,
-      clock: this.deps.clock,
+      clock: this.deps.lab.clock,
       session: this,
       actor: { node: this.node, user: this.user, command },
       signal,
@@ -249,7 +267,7 @@ export class CliSession implements SessionControl {
           if (a === 'n' || a === 'no') return false;
         }
       },
-      sleep: (ms) => this.deps.clock.sleep(ms, signal),
+      sleep: (ms) => this.deps.lab.clock.sleep(ms, signal),
     };
   }
 }

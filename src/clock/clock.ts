@@ -1,25 +1,56 @@
-// Simulated time. The simulated clock runs at wall speed plus an offset that `sim clock advance`
-// moves forward; simulated durations (service restarts, phone reboots) are waited out in wall time
-// multiplied by the time scale, so a scale of 0 makes every wait instant (tests) and 1 is real time.
+// Simulated time, one rule for everything: simulated time runs at 1/scale of wall speed, so a 60 s
+// reboot at scale 0.1 takes 6 wall seconds and 60 simulated seconds. Scale 0 makes every wait
+// instant: the clock then runs at wall speed and the scheduler jumps it to whatever falls due next.
+// `sim clock advance` jumps it too. The clock never runs backwards.
+
+/** Accepted scales: 0 (instant), or from one thousandth to a thousand wall seconds per simulated second. */
+export const TIME_SCALE_RANGE = { min: 0.001, max: 1000 };
+
+export function validTimeScale(x: number): boolean {
+  return x === 0 || (Number.isFinite(x) && x >= TIME_SCALE_RANGE.min && x <= TIME_SCALE_RANGE.max);
+}
 
 export class SimClock {
+  private anchorWall: number;
+  private anchorSim: number;
+
   constructor(
     public readonly timeScale: number,
-    private offsetMs = 0,
+    offsetMs = 0,
+    private readonly wall: () => number = Date.now,
   ) {
-    if (!(timeScale >= 0) || !Number.isFinite(timeScale)) throw new Error(`invalid time scale: ${timeScale}`);
+    if (!validTimeScale(timeScale)) throw new Error(`invalid time scale: ${timeScale}`);
+    this.anchorWall = wall();
+    this.anchorSim = this.anchorWall + offsetMs;
+  }
+
+  /** simulated milliseconds per wall millisecond */
+  private get rate(): number {
+    return this.timeScale > 0 ? 1 / this.timeScale : 1;
+  }
+
+  nowMs(): number {
+    return this.anchorSim + (this.wall() - this.anchorWall) * this.rate;
   }
 
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date(this.nowMs());
   }
 
+  /** simulated time minus wall time, as the store keeps it across restarts */
   get offset(): number {
-    return this.offsetMs;
+    return this.nowMs() - this.wall();
   }
 
   setOffset(ms: number): void {
-    this.offsetMs = ms;
+    this.anchorWall = this.wall();
+    this.anchorSim = this.anchorWall + ms;
+  }
+
+  /** Moves the clock forward to `simMs`; an earlier time leaves it where it is. */
+  advanceTo(simMs: number): void {
+    const now = this.nowMs();
+    if (simMs > now) this.anchorSim += simMs - now;
   }
 
   /** Wall-clock milliseconds that a simulated duration takes. */
@@ -29,7 +60,7 @@ export class SimClock {
 
   /** Waits out a simulated duration; rejects with the signal's reason when aborted. */
   sleep(simMs: number, signal?: AbortSignal): Promise<void> {
-    const ms = this.wallMs(simMs);
+    const ms = Math.min(this.wallMs(simMs), MAX_TIMER_MS);
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const done = () => {
@@ -46,3 +77,6 @@ export class SimClock {
     });
   }
 }
+
+/** The longest delay setTimeout honours (2^31−1 ms); longer ones fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;

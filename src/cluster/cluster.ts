@@ -2,8 +2,9 @@
 // and appends to the event log; nothing here prints.
 import crypto from 'node:crypto';
 import type { Store } from '../store/store';
-import { Repository, type NodeRow, type CertificateRow, type TrustRow } from '../store/repository';
+import { Repository, type NodeRow, type CertificateRow, type TrustRow, type ClusterRow } from '../store/repository';
 import type { SimClock } from '../clock/clock';
+import type { EventLog, EventKind, EventPayloads, Actor } from '../lab/events';
 import type { ClusterConfig, ServiceDefinition, DevicePoolConfig } from './config';
 import { versionProfile, type VersionProfile } from './versions';
 import { planServiceAction, type ServiceAction, type ServicePlan, type ServiceState } from './services';
@@ -12,18 +13,26 @@ import {
   planItl, planCtl, planKey, buildTrustFile, ITL_FILE, CTL_FILE,
   type TrustState, type CertRef, type KeyPair, type TrustFilePlan,
 } from './trustfiles';
-import type { TftpFileRow, PhoneRow } from '../store/repository';
+import type { TftpFileRow, PhoneRow, UserRow } from '../store/repository';
 import type { PhoneConfigInput } from '../phones/config-file';
 import { activatePending } from './certificates';
 import { ClusterError } from './errors';
 import { UNITS } from './units';
 
-/** Who did something, for the event log. */
-export interface Actor {
-  node: string;
-  user: string;
-  command: string;
+export type { Actor };
+
+/** What a cluster runtime stands on: the lab's store, clock and event log. */
+export interface ClusterDeps {
+  store: Store;
+  repo: Repository;
+  clock: SimClock;
+  events: EventLog;
+  /** tells the lab's scheduler that something new is due */
+  wake(): void;
 }
+
+/** Simulated seconds a `utils system restart` keeps a node down. */
+export const NODE_RESTART_SECONDS = 300;
 
 export interface ServiceStatus {
   def: ServiceDefinition;
@@ -48,16 +57,30 @@ export const ENTERPRISE_PARAMETERS: Record<string, string> = {
 
 export class Cluster {
   readonly repo: Repository;
+  readonly store: Store;
+  readonly clock: SimClock;
+  private readonly events: EventLog;
+  private readonly wake: () => void;
   private readonly verified = new Set<string>();
   readonly config: ClusterConfig;
   readonly profile: VersionProfile;
+  readonly createdAt: string;
 
-  constructor(readonly store: Store, readonly clock: SimClock) {
-    this.repo = new Repository(store.db);
-    const row = this.repo.cluster();
-    if (!row) throw new ClusterError(`no cluster in ${store.dir}; run ucmsim init`);
+  constructor(deps: ClusterDeps, readonly name: string) {
+    this.store = deps.store;
+    this.repo = deps.repo;
+    this.clock = deps.clock;
+    this.events = deps.events;
+    this.wake = deps.wake;
+    const row = this.repo.cluster(name);
+    if (!row) throw new ClusterError(`no cluster ${name} in ${this.store.dir}; run ucmsim init`);
     this.config = JSON.parse(row.config) as ClusterConfig;
     this.profile = versionProfile(row.version);
+    this.createdAt = row.created_at;
+  }
+
+  private row(): ClusterRow {
+    return this.repo.cluster(this.name)!;
   }
 
   get version(): string {
@@ -66,17 +89,24 @@ export class Cluster {
   get timeZone(): string {
     return this.config.timeZone;
   }
+  /** false while the cluster is cut off the network (sim cluster offline) */
+  get online(): boolean {
+    return this.row().online === 1;
+  }
 
   nodes(): NodeRow[] {
-    return this.repo.nodes();
+    return this.repo.nodes(this.name);
+  }
+  hasNode(name: string): boolean {
+    return this.nodes().some((x) => x.name === name);
   }
   node(name: string): NodeRow {
-    const n = this.repo.nodes().find((x) => x.name === name);
+    const n = this.nodes().find((x) => x.name === name);
     if (!n) throw new ClusterError(`no node named ${name}`);
     return n;
   }
   publisher(): NodeRow {
-    return this.repo.nodes()[0];
+    return this.nodes()[0];
   }
   isPublisher(node: string): boolean {
     return this.publisher().name === node;
@@ -86,7 +116,7 @@ export class Cluster {
 
   /** Returns the user's privilege level, or null when the name or password is wrong. */
   async authenticate(user: string, password: string): Promise<number | null> {
-    const u = this.repo.user(user);
+    const u = this.repo.user(this.name, user);
     const key = `${u?.password_hash}\0${crypto.createHash('sha256').update(password).digest('hex')}`;
     if (u && this.verified.has(key)) return u.privilege;
     // Hash even for an unknown user, so both failures take the same time.
@@ -96,9 +126,14 @@ export class Cluster {
     return u.privilege;
   }
 
+  /** The platform CLI accounts of this cluster. */
+  users(): UserRow[] {
+    return this.repo.users(this.name);
+  }
+
   setPassword(actor: Actor | null, user: string, hash: string): void {
     this.store.transaction(() => {
-      const u = this.repo.user(user);
+      const u = this.repo.user(this.name, user);
       if (!u) throw new ClusterError(`no user named ${user}`);
       this.repo.upsertUser({ ...u, password_hash: hash });
       this.record(actor, 'password-changed', { user });
@@ -151,19 +186,33 @@ export class Cluster {
     });
   }
 
-  /** utils system restart: every activated service comes back up; manual stops do not survive a reboot. */
+  /** utils system restart: the node goes down now and comes back when the scheduler says it is due. */
   restartNode(actor: Actor): void {
     this.store.transaction(() => {
-      for (const s of this.services(actor.node)) {
-        if (s.state.activated && s.state.state !== 'STARTED') {
-          this.repo.updateService({ node: actor.node, name: s.def.name, activated: 1, state: 'STARTED', reason: '' });
-        }
-      }
-      this.repo.setBootedAt(actor.node, this.clock.now().toISOString());
-      this.record(actor, 'node-restart', { node: actor.node });
-      activatePending(this, actor, actor.node, 'all');
-      this.refreshTrustFiles(actor, [actor.node]);
+      const until = new Date(this.clock.nowMs() + NODE_RESTART_SECONDS * 1000).toISOString();
+      this.repo.setRestartingUntil(actor.node, until);
+      this.record(actor, 'node-restart', { node: actor.node, until });
     });
+    this.wake();
+  }
+
+  /** A node back from its restart: every activated service comes up; manual stops do not survive a reboot. */
+  completeRestart(node: string): void {
+    for (const s of this.services(node)) {
+      if (s.state.activated && s.state.state !== 'STARTED') {
+        this.repo.updateService({ node, name: s.def.name, activated: 1, state: 'STARTED', reason: '' });
+      }
+    }
+    this.repo.setRestartingUntil(node, null);
+    this.repo.setBootedAt(node, this.clock.now().toISOString());
+    this.record(null, 'node-restarted', { node });
+    activatePending(this, null, node, 'all');
+    this.refreshTrustFiles(null, [node]);
+  }
+
+  /** The node is down for a restart. */
+  restarting(node: string): boolean {
+    return this.node(node).restarting_until !== null;
   }
 
   // --- certificates -------------------------------------------------------------------------
@@ -186,17 +235,17 @@ export class Cluster {
   // --- security mode, enterprise parameters -------------------------------------------------
 
   get mixedMode(): boolean {
-    return this.repo.setting('ClusterSecurityMode') === '1';
+    return this.row().security_mode === 1;
   }
 
   enterpriseParameter(name: string): string {
-    return this.repo.setting(`enterprise:${name}`) ?? ENTERPRISE_PARAMETERS[name];
+    return this.repo.enterpriseParameters(this.name).find((p) => p.name === name)?.value ?? ENTERPRISE_PARAMETERS[name];
   }
 
-  setEnterpriseParameter(actor: Actor, name: string, value: string): void {
+  setEnterpriseParameter(actor: Actor | null, name: string, value: string): void {
     this.store.transaction(() => {
       const from = this.enterpriseParameter(name);
-      this.repo.setSetting(`enterprise:${name}`, value);
+      this.repo.setEnterpriseParameter(this.name, name, value);
       this.record(actor, 'enterprise-parameter', { name, from, to: value });
       this.refreshTrustFiles(actor);
     });
@@ -251,10 +300,10 @@ export class Cluster {
 
   private writeTrustFile(
     node: string, plan: TrustFilePlan, spec: string, signerName: string,
-    cert: (r: CertRef) => KeyPair = (r) => this.keyPair(r), signer?: KeyPair,
+    cert: (r: CertRef) => KeyPair = (r) => this.keyPair(r), signer?: KeyPair, reset = false,
   ): void {
     const content = buildTrustFile(plan, cert, this.ipOf, this.clock.now(), signer);
-    this.repo.putTftpFile({ node, name: plan.fileName, content, modified_at: this.clock.now().toISOString(), spec, signer: signerName });
+    this.repo.putTftpFile({ node, name: plan.fileName, content, modified_at: this.clock.now().toISOString(), spec, signer: signerName, reset: reset ? 1 : 0 });
   }
 
   /**
@@ -272,7 +321,7 @@ export class Cluster {
       }
       const plan = planItl(state, n.name);
       const spec = planKey(plan, (r) => this.keyPair(r));
-      const keep = current && (current.spec === spec || (current.spec === `reset:${spec}` && !restarted.includes(n.name)));
+      const keep = current && current.spec === spec && (!current.reset || !restarted.includes(n.name));
       if (keep) continue;
       this.writeTrustFile(n.name, plan, spec, plan.signer.unit);
       this.record(actor, 'itl-built', { node: n.name, signer: plan.signer.unit, records: plan.records.length });
@@ -309,7 +358,7 @@ export class Cluster {
       const targets = this.activeTftpNodes();
       for (const node of targets) {
         const normal = planKey(planItl(state, node), (r) => this.keyPair(r));
-        this.writeTrustFile(node, { ...plan, signer: signerRef }, `reset:${normal}`, imported ? 'ITLRecovery.p12' : resetSigner.unit, cert, signer);
+        this.writeTrustFile(node, { ...plan, signer: signerRef }, normal, imported ? 'ITLRecovery.p12' : resetSigner.unit, cert, signer, true);
       }
       this.record(actor, 'itl-reset', { signer: imported ? 'ITLRecovery.p12' : resetSigner.unit, nodes: targets });
       return targets;
@@ -323,7 +372,7 @@ export class Cluster {
   writeCtl(actor: Actor, opts: { mixed: boolean; signWith?: 'CallManager' }): void {
     this.store.transaction(() => {
       const wasMixed = this.mixedMode;
-      this.repo.setSetting('ClusterSecurityMode', opts.mixed ? '1' : '0');
+      this.repo.setSecurityMode(this.name, opts.mixed);
       const state = this.trustState();
       const plan = planCtl(state, opts.mixed);
       if (opts.signWith) plan.signer = { node: state.publisher, unit: opts.signWith };
@@ -345,38 +394,28 @@ export class Cluster {
 
   /** Minutes a new CLI session may stay idle (set cli session timeout; 30 by default). */
   get cliSessionTimeout(): number {
-    return Number(this.repo.setting('cli-session-timeout') ?? 30);
+    return this.row().cli_session_timeout;
   }
   setCliSessionTimeout(actor: Actor, minutes: number): void {
     this.store.transaction(() => {
       const from = this.cliSessionTimeout;
-      this.repo.setSetting('cli-session-timeout', String(minutes));
+      this.repo.setCliSessionTimeout(this.name, minutes);
       this.record(actor, 'cli-session-timeout', { from, to: minutes });
-    });
-  }
-
-  /** sim clock advance: the simulated clock runs ahead of the wall clock by a stored offset. */
-  advanceClock(actor: Actor, ms: number): void {
-    this.store.transaction(() => {
-      this.clock.setOffset(this.clock.offset + ms);
-      this.repo.setSetting('clock-offset', String(this.clock.offset));
-      this.record(actor, 'clock-advanced', { ms, offset: this.clock.offset });
     });
   }
 
   // --- contact search authentication (per node) -----------------------------------------------
 
   contactSearchAuth(node: string): boolean {
-    return this.repo.setting(`contactsearch:${node}`) === 'enabled';
+    return this.node(node).contact_search_auth === 1;
   }
   /** The UDS port: 8443, moved to 9443 when authentication is enabled and not moved back. */
   udsPort(node: string): number {
-    return Number(this.repo.setting(`udsport:${node}`) ?? 8443);
+    return this.node(node).uds_port;
   }
   setContactSearchAuth(actor: Actor, enabled: boolean): void {
     this.store.transaction(() => {
-      this.repo.setSetting(`contactsearch:${actor.node}`, enabled ? 'enabled' : 'disabled');
-      if (enabled) this.repo.setSetting(`udsport:${actor.node}`, '9443');
+      this.repo.setContactSearch(actor.node, enabled, enabled ? 9443 : this.udsPort(actor.node));
       this.record(actor, 'contact-search-authentication', { enabled, udsPort: this.udsPort(actor.node) });
     });
   }
@@ -407,16 +446,8 @@ export class Cluster {
 
   // --- event log ----------------------------------------------------------------------------
 
-  record(actor: Actor | null, kind: string, change: unknown): void {
-    this.repo.appendEvent({
-      wall_time: new Date().toISOString(),
-      sim_time: this.clock.now().toISOString(),
-      node: actor?.node ?? null,
-      user: actor?.user ?? null,
-      command: actor?.command ?? null,
-      kind,
-      change: JSON.stringify(change),
-    });
+  record<K extends EventKind>(actor: Actor | null, kind: K, payload: EventPayloads[K]): void {
+    this.events.record(this.name, actor, kind, payload);
   }
 }
 

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { versionProfile } from './versions';
 
 export const ETC_DIR = path.resolve(__dirname, '..', '..', '..', 'etc');
 
@@ -53,6 +54,14 @@ export interface ClusterConfig {
   nodes: NodeConfig[];
   services: ServiceDefinition[];
   phones: PhonesConfig;
+  /** enterprise parameters set at install (name → value) */
+  enterpriseParameters: Record<string, string>;
+}
+
+/** A lab: the clusters of one simulated world, in the order their nodes get ports. */
+export interface LabConfig {
+  name: string;
+  clusters: ClusterConfig[];
 }
 
 export interface UserConfig {
@@ -95,11 +104,61 @@ const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const HOST = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,62}$/;
 
 export function loadClusterConfig(file = path.join(ETC_DIR, 'cluster.yaml'), servicesFile?: string): ClusterConfig {
+  const lab = loadLabConfig(file, servicesFile);
+  if (lab.clusters.length !== 1) throw new ConfigError(`${file}: clusters: expected one cluster, found ${lab.clusters.length}`);
+  return lab.clusters[0];
+}
+
+/**
+ * Reads a lab file: either `clusters:` (a list of cluster documents) or one cluster document
+ * (`cluster:`, `nodes:`, `phones:`), which is a lab of one. Every problem is one line naming the file
+ * and the field.
+ */
+export function loadLabConfig(file = path.join(ETC_DIR, 'cluster.yaml'), servicesFile?: string): LabConfig {
   const doc = readYaml(file);
-  const c = need(doc?.cluster, `cluster in ${file}`);
-  const services = loadServiceCatalog(servicesFile);
+  try {
+    const services = loadServiceCatalog(servicesFile);
+    if (doc && typeof doc === 'object' && Array.isArray(doc.clusters)) {
+      if (doc.clusters.length === 0) throw new ConfigError('clusters: the lab needs at least one cluster');
+      const clusters = (doc.clusters as unknown[]).map((c, i) => {
+        try {
+          return clusterConfig(c, services);
+        } catch (e) {
+          throw e instanceof ConfigError ? new ConfigError(`clusters[${i}].${e.message}`) : e;
+        }
+      });
+      checkLab(clusters);
+      return { name: String(doc.lab?.name ?? path.basename(file).replace(/\.ya?ml$/, '')), clusters };
+    }
+    const one = clusterConfig(doc, services);
+    return { name: one.name, clusters: [one] };
+  } catch (e) {
+    throw e instanceof ConfigError && !e.message.startsWith(file) ? new ConfigError(`${file}: ${e.message}`) : e;
+  }
+}
+
+/** Names and addresses are the lab's: unique across its clusters. */
+function checkLab(clusters: ClusterConfig[]): void {
+  const seen = new Map<string, string>();
+  const unique = (key: string, what: string) => {
+    if (seen.has(key)) throw new ConfigError(`${what}: used twice in the lab (also ${seen.get(key)})`);
+    seen.set(key, what);
+  };
+  clusters.forEach((c, i) => {
+    unique(`cluster ${c.name}`, `clusters[${i}].cluster.name ${c.name}`);
+    if (c.phones.count > 0) unique(`mac-prefix ${c.phones.macPrefix}`, `clusters[${i}].phones.mac-prefix ${c.phones.macPrefix}`);
+    c.nodes.forEach((n, j) => {
+      unique(`node ${n.name}`, `clusters[${i}].nodes[${j}].name ${n.name}`);
+      unique(`ip ${n.ip}`, `clusters[${i}].nodes[${j}].ip ${n.ip}`);
+    });
+  });
+}
+
+function clusterConfig(doc: any, services: ServiceDefinition[]): ClusterConfig {
+  const c = need(doc?.cluster, 'cluster');
   const names = new Set(services.map((s) => s.name));
-  const nodes = (need(doc.nodes, `nodes in ${file}`) as any[]).map((n, i): NodeConfig => {
+  if (!Array.isArray(doc.nodes)) throw new ConfigError('nodes: a list of nodes is missing');
+  const nodes = (doc.nodes as any[]).map((n, i): NodeConfig => {
     const name = String(need(n.name, `name of node #${i + 1}`));
     if (!HOST.test(name)) throw new ConfigError(`node name ${name} is not a valid host name`);
     const ip = String(need(n.ip, `ip of node ${name}`));
@@ -120,8 +179,8 @@ export function loadClusterConfig(file = path.join(ETC_DIR, 'cluster.yaml'), ser
     throw new ConfigError(`unknown time zone ${timeZone}`);
   }
   return {
-    name: String(c.name ?? 'StandAloneCluster'),
-    version: String(need(c.version, 'cluster.version')),
+    name: clusterName(c.name),
+    version: checkedVersion(String(need(c.version, 'cluster.version'))),
     upgraded: c.upgraded === true,
     fips: c['fips-mode'] === true,
     domain: String(need(c.domain, 'cluster.domain')),
@@ -142,7 +201,29 @@ export function loadClusterConfig(file = path.join(ETC_DIR, 'cluster.yaml'), ser
     nodes,
     services,
     phones: phonesConfig(doc.phones, nodes),
+    enterpriseParameters: enterpriseParameters(doc['enterprise-parameters']),
   };
+}
+
+function clusterName(v: unknown): string {
+  const name = String(v ?? 'StandAloneCluster');
+  if (!HOST.test(name)) throw new ConfigError(`cluster.name: ${name} is not a simple name (letters, digits, -)`);
+  return name;
+}
+
+function checkedVersion(v: string): string {
+  try {
+    versionProfile(v);
+  } catch (e) {
+    throw new ConfigError(`cluster.version: ${(e as Error).message}`);
+  }
+  return v;
+}
+
+function enterpriseParameters(p: unknown): Record<string, string> {
+  if (p === undefined || p === null) return {};
+  if (typeof p !== 'object' || Array.isArray(p)) throw new ConfigError('enterprise-parameters: expected name: value pairs');
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v)]));
 }
 
 function phonesConfig(p: any, nodes: NodeConfig[]): PhonesConfig {
@@ -157,7 +238,7 @@ function phonesConfig(p: any, nodes: NodeConfig[]): PhonesConfig {
     if (!cmGroup.length || cmGroup.some((n) => !names.has(n))) throw new ConfigError(`device pool #${i + 1}: callmanager-group must name cluster nodes`);
     const tftp = String(d.tftp ?? cmGroup[0]);
     if (!names.has(tftp)) throw new ConfigError(`device pool #${i + 1}: unknown tftp node ${tftp}`);
-    return { name: String(need(d.name, `name of device pool #${i + 1}`)), cmGroup, tftp };
+    return { name: String(need(d.name, `phones.device-pools[${i}].name`)), cmGroup, tftp };
   });
   return { count, macPrefix, models, devicePools: pools };
 }

@@ -24,8 +24,9 @@ export class FileService {
   read(node: string, name: string): Buffer | null {
     if (name === ITL_FILE || name === CTL_FILE) return this.cluster.tftpFile(node, name)?.content ?? null;
     const m = CONFIG_NAME.exec(name);
+    // Only devices in this cluster's database have a configuration file here.
     const phone = m && this.cluster.repo.phone(m[1]);
-    if (!phone || phone.name !== m![1]) return null;
+    if (!phone || phone.name !== m![1] || phone.cluster !== this.cluster.name) return null;
     const xml = Buffer.from(phoneConfigXml(this.cluster.phoneConfigInput(phone)));
     return m![2] ? this.sign(node, `${phone.name}.cnf.xml.sgn`, xml) : xml;
   }
@@ -36,7 +37,7 @@ export class FileService {
     let file = this.signed.get(key);
     if (!file) {
       // The timestamp is the ITL's, so the same contents always give the same bytes.
-      const built = this.cluster.tftpFile(node, ITL_FILE)?.modified_at ?? this.cluster.repo.cluster()!.created_at;
+      const built = this.cluster.tftpFile(node, ITL_FILE)?.modified_at ?? this.cluster.createdAt;
       file = buildSignedFile({ fileName, body, signerCertPem: signer.certPem, signerKeyPem: signer.keyPem, timestamp: Math.floor(Date.parse(built) / 1000) });
       if (this.signed.size > 50_000) this.signed.clear();
       this.signed.set(key, file);

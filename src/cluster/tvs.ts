@@ -2,10 +2,9 @@
 // roles. It answers from the certificates the cluster knows (every node's CallManager, TVS, CAPF and
 // tomcat certificates in use) and from its node's trust stores. ITLRecovery is not among them:
 // phones learn a new ITLRecovery only from a trust list they already trust.
-import { X509Certificate } from 'node:crypto';
-import { Role, cucmName } from '../tlv';
+import { X509Certificate, createHash } from 'node:crypto';
+import { Role, cucmName, roleText } from '../tlv';
 import type { Cluster } from './cluster';
-import { TVS_SERVICE } from './cluster';
 
 const OWN_ROLES: Record<string, number[]> = {
   CallManager: [Role.CCM, Role.TFTP, Role.CCM_TFTP],
@@ -27,16 +26,19 @@ export interface TvsEntry {
   roles: number[];
 }
 
-/** A node's TVS knowledge, keyed by issuer + serial as TVS keys its cache. */
+/** A node's TVS knowledge, keyed by issuer + serial as TVS keys its cache, and by SHA-256. */
 export class TvsDirectory {
   private readonly byIssuerSerial = new Map<string, TvsEntry>();
+  private readonly bySha256 = new Map<string, TvsEntry>();
 
   constructor(cluster: Cluster, readonly node: string) {
     const add = (pem: string, roles: number[]) => {
       const c = new X509Certificate(pem);
       const key = tvsKey(cucmName(c.issuer), c.serialNumber);
       const prev = this.byIssuerSerial.get(key);
-      this.byIssuerSerial.set(key, { certPem: pem, roles: [...new Set([...(prev?.roles ?? []), ...roles])] });
+      const entry = { certPem: pem, roles: [...new Set([...(prev?.roles ?? []), ...roles])] };
+      this.byIssuerSerial.set(key, entry);
+      this.bySha256.set(createHash('sha256').update(c.raw).digest('hex'), entry);
     };
     for (const n of cluster.nodes()) {
       for (const c of cluster.ownCertificates(n.name)) if (OWN_ROLES[c.unit]) add(c.cert_pem, OWN_ROLES[c.unit]);
@@ -48,15 +50,107 @@ export class TvsDirectory {
   lookup(issuer: string, serialHex: string): TvsEntry | undefined {
     return this.byIssuerSerial.get(tvsKey(issuer, serialHex));
   }
+
+  /** The answer to one request of the TVS protocol (docs/fidelity.md, "TVS on TCP 2445"). */
+  answer(req: TvsRequest): TvsAnswer {
+    if (req.kind === 'lookup') {
+      const e = this.lookup(req.issuer, req.serialHex);
+      return e ? { kind: 'certificate', certPem: e.certPem, roles: e.roles } : { kind: 'unknown' };
+    }
+    const e = this.bySha256.get(req.sha256.toLowerCase());
+    return e && e.roles.includes(req.role) ? { kind: 'vouched', roles: e.roles } : { kind: 'refused' };
+  }
+}
+
+// --- the TVS protocol ------------------------------------------------------------------------------
+// Cisco's TVS protocol is proprietary. Ours is one text line each way over TLS:
+//   VOUCH <sha256-hex> <role>        -> YES <role>[,<role>...] | NO
+//   LOOKUP <issuer-base64> <serial>  -> CERT <role>[,...] <certificate-DER-base64> | UNKNOWN
+// where <role> is a FUNCTION name as `show itl` prints it (CCM, TFTP, CCM+TFTP, TVS, CAPF, APP-SERVER,
+// System Administrator Security Token written SAST) and <issuer> is the CUCM form (CN=..;OU=..).
+// Anything else gets ERROR <reason>.
+
+export type TvsRequest =
+  | { kind: 'vouch'; sha256: string; role: number }
+  | { kind: 'lookup'; issuer: string; serialHex: string };
+
+export type TvsAnswer =
+  | { kind: 'vouched'; roles: number[] }
+  | { kind: 'refused' }
+  | { kind: 'certificate'; certPem: string; roles: number[] }
+  | { kind: 'unknown' }
+  | { kind: 'error'; reason: string };
+
+/** the longest request line a TVS reads */
+export const TVS_MAX_LINE = 1024;
+
+const ROLE_WORDS: Record<string, number> = Object.fromEntries(
+  Object.values(Role).map((r) => [r === Role.SAST ? 'SAST' : roleText(r), r]),
+);
+const roleWord = (r: number) => (r === Role.SAST ? 'SAST' : roleText(r));
+
+export function parseTvsRequest(line: string): TvsRequest | { kind: 'error'; reason: string } {
+  const words = line.trim().split(/\s+/);
+  if (words[0]?.toUpperCase() === 'VOUCH' && words.length === 3) {
+    if (!/^[0-9a-fA-F]{64}$/.test(words[1])) return { kind: 'error', reason: 'the certificate hash must be 64 hex digits' };
+    const role = ROLE_WORDS[words[2].toUpperCase()];
+    if (role === undefined) return { kind: 'error', reason: `unknown role ${words[2].slice(0, 32)}` };
+    return { kind: 'vouch', sha256: words[1], role };
+  }
+  if (words[0]?.toUpperCase() === 'LOOKUP' && words.length === 3 && /^[0-9a-fA-F]{1,64}$/.test(words[2])) {
+    return { kind: 'lookup', issuer: Buffer.from(words[1], 'base64').toString('utf8'), serialHex: words[2] };
+  }
+  return { kind: 'error', reason: 'expected VOUCH <sha256> <role> or LOOKUP <issuer-base64> <serial-hex>' };
+}
+
+export function formatTvsRequest(req: TvsRequest): string {
+  return req.kind === 'vouch'
+    ? `VOUCH ${req.sha256} ${roleWord(req.role)}`
+    : `LOOKUP ${Buffer.from(req.issuer).toString('base64')} ${req.serialHex}`;
+}
+
+export function formatTvsAnswer(a: TvsAnswer): string {
+  switch (a.kind) {
+    case 'vouched':
+      return `YES ${a.roles.map(roleWord).join(',')}`;
+    case 'refused':
+      return 'NO';
+    case 'certificate':
+      return `CERT ${a.roles.map(roleWord).join(',')} ${new X509Certificate(a.certPem).raw.toString('base64')}`;
+    case 'unknown':
+      return 'UNKNOWN';
+    case 'error':
+      return `ERROR ${a.reason}`;
+  }
+}
+
+export function parseTvsAnswer(line: string): TvsAnswer {
+  const [word, roles, der] = line.trim().split(' ');
+  const roleList = () => (roles ?? '').split(',').map((w) => ROLE_WORDS[w]).filter((r) => r !== undefined);
+  if (word === 'YES') return { kind: 'vouched', roles: roleList() };
+  if (word === 'NO') return { kind: 'refused' };
+  if (word === 'UNKNOWN') return { kind: 'unknown' };
+  if (word === 'CERT' && der) {
+    const pem = new X509Certificate(Buffer.from(der, 'base64')).toString();
+    return { kind: 'certificate', certPem: pem, roles: roleList() };
+  }
+  return { kind: 'error', reason: line.slice(5) };
 }
 
 function tvsKey(issuer: string, serialHex: string): string {
   return `${issuer}\n${serialHex.replace(/^0+/, '').toUpperCase()}`;
 }
 
-/** The TVS a phone can reach on `node`: none while the service is stopped. */
-export function tvsOn(cluster: Cluster, node: string): { directory: TvsDirectory; certPem: string } | null {
-  if (!cluster.serviceStarted(node, TVS_SERVICE)) return null;
+/** A node's TVS as the network serves it: the certificate its TLS presents, and its answers. */
+export interface TvsEndpoint {
+  node: string;
+  /** the TVS certificate in use (presented on TLS) */
+  certPem: string;
+  keyPem: string;
+  directory: TvsDirectory;
+}
+
+export function tvsEndpoint(cluster: Cluster, node: string): TvsEndpoint | null {
   const cert = cluster.ownCertificate(node, 'TVS');
-  return cert ? { directory: new TvsDirectory(cluster, node), certPem: cert.cert_pem } : null;
+  return cert ? { node, certPem: cert.cert_pem, keyPem: cert.key_pem, directory: new TvsDirectory(cluster, node) } : null;
 }

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
+import type tls from 'node:tls';
 import { isPlainFileName, type FileSource } from './tftp-server';
 
 export interface TlsIdentity {
@@ -125,25 +126,30 @@ export function startConfigHttpsServer(opts: ConfigHttpsOptions): Promise<Runnin
   };
   const cacheKey = (id: { rsa: TlsIdentity; ec?: TlsIdentity }) => `${id.rsa.certPem}\0${id.ec?.certPem ?? ''}`;
 
-  // The first identity must be good: a server that cannot present any certificate should not start.
-  const first = opts.identity();
-  let presented = cacheKey(first);
-  const server = https.createServer({ ...contextOf(first), handshakeTimeout: HANDSHAKE_TIMEOUT_MS }, fileHandler(opts.files, log));
+  const server = https.createServer({ ...contextOf(opts.identity()), handshakeTimeout: HANDSHAKE_TIMEOUT_MS }, fileHandler(opts.files, log));
+  presentCurrentIdentity(server, opts.identity, contextOf, cacheKey, (m) => log(`https: ${m}`));
+  return listen(server, opts);
+}
 
-  // Runs before tls.Server's own 'connection' listener, which wraps the socket with the server's current
-  // context, so each handshake sees the identity of this moment. Clients connecting by IP send no SNI,
-  // so SNICallback alone would not be asked. The context is rebuilt only when a certificate changed.
+/**
+ * Makes a TLS server present, on each new connection, the identity of that moment. Runs before
+ * tls.Server's own 'connection' listener, which wraps the socket with the server's current context.
+ * Clients connecting by IP send no SNI, so SNICallback alone would not be asked. The context is rebuilt
+ * only when a certificate changed; one that cannot be loaded leaves the previous one in service.
+ */
+export function presentCurrentIdentity<I>(
+  server: tls.Server, identity: () => I, contextOf: (id: I) => tls.SecureContextOptions, key: (id: I) => string, log: (m: string) => void,
+): void {
+  let presented = key(identity());
   server.prependListener('connection', () => {
     try {
-      const id = opts.identity();
-      const key = cacheKey(id);
-      if (key === presented) return;
+      const id = identity();
+      const k = key(id);
+      if (k === presented) return;
       server.setSecureContext(contextOf(id));
-      presented = key;
+      presented = k;
     } catch (err) {
-      // A certificate that cannot be loaded leaves the previous one in service.
-      log(`https: identity not usable, still presenting the previous one: ${(err as Error).message}`);
+      log(`identity not usable, still presenting the previous one: ${(err as Error).message}`);
     }
   });
-  return listen(server, opts);
 }

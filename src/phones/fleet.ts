@@ -1,13 +1,15 @@
-// The phone fleet: creating it from the configuration, resets that take simulated time, and boots
-// evaluated lazily once their deadline has passed (so a server restart mid-reboot loses nothing).
+// The phones: creating them from a cluster's configuration, resets that take simulated time, and the
+// boots the lab's scheduler completes when they fall due (kept in the store, so a restart of the
+// server mid-reboot loses nothing).
 import { createHash, X509Certificate } from 'node:crypto';
 import type { Cluster, Actor } from '../cluster/cluster';
 import { CALLMANAGER } from '../cluster/cluster';
 import { ITL_FILE } from '../cluster/trustfiles';
 import { ClusterError } from '../cluster/errors';
-import type { FileService } from '../cluster/fileservice';
-import { tvsOn } from '../cluster/tvs';
+import type { TvsEndpoint } from '../cluster/tvs';
 import type { PhoneRow } from '../store/repository';
+import type { Lab } from '../lab/lab';
+import type { DueSource } from '../lab/scheduler';
 import { bootPhone, isRollbackItl, type BootEnvironment, type InstalledTrust } from './boot';
 import { readPhoneConfig } from './config-file';
 import { phoneModel, phoneModels } from './models';
@@ -15,8 +17,8 @@ import { Role, parseTrustList, cucmName, type ParsedTrustList } from '../tlv';
 
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 
-/** The phones `etc/cluster.yaml` describes: models spread by weight, pools in turn. */
-export function planFleet(cfg: Cluster['config']): Omit<PhoneRow, 'reg_changed_at'>[] {
+/** The phones a cluster's configuration describes: models spread by weight, pools in turn. */
+export function planFleet(cfg: Cluster['config'], tftpAddress: (node: string) => string): Omit<PhoneRow, 'reg_changed_at'>[] {
   const { count, macPrefix, models, devicePools } = cfg.phones;
   const wheel = Object.entries(models).flatMap(([m, w]) => Array<string>(Math.max(0, Math.round(w))).fill(m));
   const known = phoneModels();
@@ -26,9 +28,11 @@ export function planFleet(cfg: Cluster['config']): Omit<PhoneRow, 'reg_changed_a
     const model = phoneModel(wheel[i % wheel.length]);
     const mac = `${macPrefix}${(i + 1).toString(16).toUpperCase().padStart(6, '0')}`;
     const user = `user${String(i + 1).padStart(4, '0')}`;
+    const pool = devicePools[i % devicePools.length];
     phones.push({
       name: model.prefix === 'SEP' ? `SEP${mac}` : `${model.prefix}${user.toUpperCase()}`,
-      position: i, model: model.name, mac, device_pool: devicePools[i % devicePools.length].name,
+      cluster: cfg.name, tftp: tftpAddress(pool.tftp),
+      position: i, model: model.name, mac, device_pool: pool.name,
       description: `${user} ${model.name}`, ctl_hash: null, itl_hash: null, config_hash: null,
       reg_state: 'unr', reg_node: null, status: 'No Trust List installed',
       reboot_until: null,
@@ -37,8 +41,20 @@ export function planFleet(cfg: Cluster['config']): Omit<PhoneRow, 'reg_changed_a
   return phones;
 }
 
+/** What a phone holds: its trust lists and last accepted configuration, kept once each by hash. */
+function installedTrust(repo: Cluster['repo'], p: PhoneRow): InstalledTrust {
+  const blob = (h: string | null) => (h ? repo.blob(h) ?? null : null);
+  return { status: p.status, ctl: blob(p.ctl_hash), itl: blob(p.itl_hash), config: blob(p.config_hash) };
+}
+
+/** Simulated milliseconds a phone of `model` takes to boot. */
+function bootMs(model: string): number {
+  return phoneModel(model).bootSeconds * 1000;
+}
+
+/** The phones of one cluster, as its admin and the `sim phone` commands see them. */
 export class Fleet {
-  constructor(private readonly cluster: Cluster, private readonly files: FileService) {}
+  constructor(private readonly lab: Lab, private readonly cluster: Cluster, private readonly boots: PhoneBoots) {}
 
   private get repo() {
     return this.cluster.repo;
@@ -46,59 +62,44 @@ export class Fleet {
 
   /** The simulated time at which a reset started now completes. */
   private deadline(model: string): string {
-    const c = this.cluster.clock;
-    return new Date(c.now().getTime() + c.wallMs(phoneModel(model).bootSeconds * 1000)).toISOString();
+    return new Date(this.cluster.clock.nowMs() + bootMs(model)).toISOString();
   }
 
-  /** Puts the fleet in place (first boot of every phone) if there is none yet. */
+  /** Puts the cluster's phones in place (each boots for the first time) if there are none yet. */
   create(actor: Actor | null): void {
     this.cluster.store.transaction(() => {
-      if (this.repo.phones().length) return;
+      if (this.repo.phoneCount(this.cluster.name)) return;
+      // The phones were waiting for the cluster: they boot as soon as it is up.
       const now = this.cluster.clock.now().toISOString();
-      for (const p of planFleet(this.cluster.config)) this.repo.insertPhone({ ...p, reg_changed_at: now, reboot_until: this.deadline(p.model) });
+      for (const p of planFleet(this.cluster.config, (n) => this.cluster.node(n).ip)) {
+        this.repo.insertPhone({ ...p, reg_changed_at: now, reboot_until: now });
+      }
       this.cluster.record(actor, 'fleet-created', { phones: this.cluster.config.phones.count });
     });
-  }
-
-  /** Finishes every reboot whose deadline has passed. */
-  settle(): void {
-    const due = this.repo.phonesDueBy(this.cluster.clock.now().toISOString());
-    if (!due.length) return;
-    this.cluster.store.transaction(() => {
-      const envs = new Map<string, Omit<BootEnvironment, 'model' | 'deviceName'>>();
-      for (const p of due) {
-        const env = envs.get(p.device_pool) ?? this.environment(p.device_pool);
-        envs.set(p.device_pool, env);
-        this.boot(p, { ...env, model: phoneModel(p.model), deviceName: p.name });
-      }
-    });
+    this.lab.scheduler.wake();
   }
 
   phones(): PhoneRow[] {
-    this.settle();
-    return this.repo.phones();
+    return this.repo.phones(this.cluster.name);
   }
 
   phone(name: string): PhoneRow {
-    this.settle();
     const p = this.repo.phone(name);
-    if (!p) throw new ClusterError(`There is no phone named ${name}.`);
+    if (!p || p.cluster !== this.cluster.name) throw new ClusterError(`There is no phone named ${name}.`);
     return p;
   }
 
   installed(p: PhoneRow): InstalledTrust {
-    const blob = (h: string | null) => (h ? this.repo.blob(h) ?? null : null);
-    return { status: p.status, ctl: blob(p.ctl_hash), itl: blob(p.itl_hash), config: blob(p.config_hash) };
+    return installedTrust(this.repo, p);
   }
 
   private targets(which: string): PhoneRow[] {
-    return which.toLowerCase() === 'all' ? this.repo.phones() : [this.phone(which)];
+    return which.toLowerCase() === 'all' ? this.phones() : [this.phone(which)];
   }
 
   /** Resets phones: they unregister and boot again after their model's boot time. */
   reset(actor: Actor, which: string): number {
-    this.settle();
-    return this.cluster.store.transaction(() => {
+    return this.scheduled(() => {
       const phones = this.targets(which);
       const now = this.cluster.clock.now().toISOString();
       for (const p of phones) {
@@ -109,10 +110,16 @@ export class Fleet {
     });
   }
 
+  /** Runs a change that schedules boots, then tells the scheduler. */
+  private scheduled<T>(fn: () => T): T {
+    const r = this.cluster.store.transaction(fn);
+    this.lab.scheduler.wake();
+    return r;
+  }
+
   /** Settings > Security > Trust List > delete: the phone forgets its CTL and ITL and reboots. */
   deleteTrustList(actor: Actor, which: string): number {
-    this.settle();
-    return this.cluster.store.transaction(() => {
+    return this.scheduled(() => {
       const phones = this.targets(which);
       const now = this.cluster.clock.now().toISOString();
       for (const p of phones) {
@@ -129,10 +136,11 @@ export class Fleet {
    */
   itlFileStatus(): { phone: PhoneRow; tftp: string; status: 'Match' | 'MisMatch' | 'Not Installed' | 'Unknown' }[] {
     return this.phones().map((phone) => {
-      const tftp = this.cluster.devicePool(phone.device_pool).tftp;
+      const host = this.lab.network.resolve(phone.tftp.split(',')[0]);
+      const tftp = host?.node.name ?? phone.tftp;
       if (!phoneModel(phone.model).sbd || phone.reg_state !== 'reg' || phone.reboot_until) return { phone, tftp, status: 'Unknown' as const };
       if (!phone.itl_hash) return { phone, tftp, status: 'Not Installed' as const };
-      const current = this.cluster.tftpFile(tftp, ITL_FILE)?.content;
+      const current = host?.cluster.tftpFile(tftp, ITL_FILE)?.content;
       return { phone, tftp, status: current && sha1(current) === phone.itl_hash ? ('Match' as const) : ('MisMatch' as const) };
     });
   }
@@ -160,7 +168,7 @@ export class Fleet {
     if (!phoneModel(p.model).sbd) return true;
     if (!itl || isRollbackItl(itl)) return false;
     const cert = new X509Certificate(this.cluster.keyPair({ node, unit: 'tomcat' }).certPem);
-    const known = this.environment(p.device_pool).tvs(cucmName(cert.issuer), Buffer.from(cert.serialNumber, 'hex'), itl);
+    const known = this.boots.environment(p).tvs(cucmName(cert.issuer), Buffer.from(cert.serialNumber, 'hex'), itl);
     return !!known && known.roles.includes(Role.APP_SERVER);
   }
 
@@ -181,7 +189,7 @@ export class Fleet {
     if (!this.trustsHttps(r.p, r.itl, target.node)) return fail('Host not found');
     if (target.port === 9443 && !authenticated) return fail('Authentication required: the directory refused the search');
     const q = query.toLowerCase();
-    const results = this.repo.phones().map((x) => x.description.split(' ')[0]).filter((u) => u.includes(q)).slice(0, 25);
+    const results = this.phones().map((x) => x.description.split(' ')[0]).filter((u) => u.includes(q)).slice(0, 25);
     return { url, authenticated, results };
   }
 
@@ -194,34 +202,103 @@ export class Fleet {
     if (!target || target.port !== 8443 || !this.trustsHttps(r.p, r.itl, target.node)) return { url, error: 'Host not found' };
     return { url };
   }
+}
 
-  /** What a phone of `pool` meets when it boots: its TFTP node, its TVS servers, its CallManager. */
-  private environment(poolName: string): Omit<BootEnvironment, 'model' | 'deviceName'> {
-    const pool = this.cluster.devicePool(poolName);
-    const tvsServers = pool.cmGroup.map((n) => tvsOn(this.cluster, n));
-    const cmNode = pool.cmGroup.find((n) => this.cluster.serviceStarted(n, CALLMANAGER)) ?? null;
+/** Max names of each outcome a `phones-booted` event lists. */
+const EVENT_NAMES = 50;
+
+/**
+ * Phone boots that fall due, for the whole lab: each phone asks the TFTP server of its DHCP option 150
+ * and the TVS of its device pool's CallManager group, through the lab network.
+ */
+export class PhoneBoots implements DueSource {
+  readonly name = 'phone boots';
+
+  constructor(private readonly lab: Lab) {}
+
+  private get repo() {
+    return this.lab.defaultCluster.repo;
+  }
+
+  nextDue(): number | null {
+    const d = this.repo.nextPhoneBoot();
+    return d === null ? null : Date.parse(d);
+  }
+
+  /** Completes every boot due by `limitMs` in one transaction, sharing what phones of one kind meet. */
+  runDue(limitMs: number): void {
+    const due = this.repo.phonesDueBy(new Date(limitMs).toISOString());
+    if (!due.length) return;
+    this.lab.transaction(() => {
+      const envs = new Map<string, Omit<BootEnvironment, 'model' | 'deviceName'>>();
+      const outcomes = new Map<string, { reg: string[]; rej: string[]; unr: string[] }>();
+      for (const p of due) {
+        const key = `${p.cluster}\n${p.device_pool}\n${p.tftp}`;
+        let reg: PhoneRow['reg_state'];
+        try {
+          const env = envs.get(key) ?? this.environment(p);
+          envs.set(key, env);
+          reg = this.boot(p, { ...env, model: phoneModel(p.model), deviceName: p.name });
+        } catch (e) {
+          // One phone that cannot boot (say, its model left etc/phone-models.yaml) does not stop the others.
+          reg = 'unr';
+          this.repo.updatePhone({ ...p, reg_state: 'unr', reboot_until: null, status: `Boot failed: ${(e as Error).message}` });
+        }
+        const o = outcomes.get(p.cluster) ?? { reg: [], rej: [], unr: [] };
+        outcomes.set(p.cluster, o);
+        o[reg].push(p.name);
+      }
+      for (const [cluster, o] of outcomes) {
+        const fleet = this.repo.phones(cluster);
+        this.lab.cluster(cluster).record(null, 'phones-booted', {
+          booted: o.reg.length + o.rej.length + o.unr.length, registered: o.reg.length, rejected: o.rej.length, unregistered: o.unr.length,
+          names: { reg: o.reg.slice(0, EVENT_NAMES), rej: o.rej.slice(0, EVENT_NAMES), unr: o.unr.slice(0, EVENT_NAMES) },
+          fleet: { total: fleet.length, registered: fleet.filter((x) => x.reg_state === 'reg' && !x.reboot_until).length, rebooting: fleet.filter((x) => x.reboot_until).length },
+        });
+      }
+    });
+  }
+
+  /** What a phone meets when it boots: its TFTP server, its TVS servers, its CallManager. */
+  environment(p: PhoneRow): Omit<BootEnvironment, 'model' | 'deviceName'> {
+    const net = this.lab.network;
+    const home = this.lab.cluster(p.cluster);
+    const pool = home.devicePool(p.device_pool);
+    // A phone tries the servers of option 150 in order.
+    const tftp = p.tftp.split(',').map((a) => net.tftp(a)).find((t) => t !== null) ?? null;
+    const tvsServers: TvsEndpoint[] = [];
+    for (const n of pool.cmGroup) {
+      const t = net.tvs(home.node(n).ip);
+      if (t) tvsServers.push(t);
+    }
+    const cmNode = pool.cmGroup.find((n) => {
+      const host = net.resolve(home.node(n).ip);
+      return host && !net.unreachable(host, CALLMANAGER);
+    }) ?? null;
     let rsaBits: number | null = null;
     if (cmNode) {
-      const key = new X509Certificate(this.cluster.keyPair({ node: cmNode, unit: 'CallManager' }).certPem).publicKey;
+      const key = new X509Certificate(home.keyPair({ node: cmNode, unit: 'CallManager' }).certPem).publicKey;
       rsaBits = key.asymmetricKeyType === 'rsa' ? key.asymmetricKeyDetails!.modulusLength! : null;
     }
-    // The trust lists are the same for every phone of the pool: read them once per settle.
+    // The trust lists are the same for every phone of the pool: read them once per batch.
     const shared = new Map<string, Buffer | null>();
+    const read = (name: string) => (tftp ? tftp.files.read(tftp.node.name, name) : null);
     return {
-      tftpServing: this.files.serving(pool.tftp),
+      tftpServing: tftp !== null,
       download: (name) => {
-        if (!name.endsWith('.tlv')) return this.files.read(pool.tftp, name);
-        if (!shared.has(name)) shared.set(name, this.files.read(pool.tftp, name));
+        if (!name.endsWith('.tlv')) return read(name);
+        if (!shared.has(name)) shared.set(name, read(name));
         return shared.get(name)!;
       },
-      // The phone reaches a TVS only over TLS it can check against the TVS records of its ITL.
+      // The phone reaches a TVS only over TLS it can check against the TVS records of its ITL, and
+      // asks it what the TVS listener on 2445 answers.
       tvs: (issuer, serial, itl: ParsedTrustList | null) => {
         for (const t of tvsServers) {
-          if (!t || !itl) continue;
+          if (!itl) continue;
           const der = new X509Certificate(t.certPem).raw;
           if (!itl.records.some((r) => r.role === Role.TVS && r.certificate?.equals(der))) continue;
-          const entry = t.directory.lookup(issuer, serial.toString('hex'));
-          return entry ?? null;
+          const a = t.directory.answer({ kind: 'lookup', issuer, serialHex: serial.toString('hex') });
+          return a.kind === 'certificate' ? { certPem: a.certPem, roles: a.roles } : null;
         }
         return null;
       },
@@ -230,15 +307,16 @@ export class Fleet {
     };
   }
 
-  private boot(p: PhoneRow, env: BootEnvironment): void {
-    const out = bootPhone(env, this.installed(p));
+  private boot(p: PhoneRow, env: BootEnvironment): PhoneRow['reg_state'] {
+    const out = bootPhone(env, installedTrust(this.repo, p));
     const keep = (b: Buffer | null) => (b ? this.repo.putBlob(sha1(b), b) : null);
-    const now = this.cluster.clock.now().toISOString();
+    const now = this.lab.clock.now().toISOString();
     this.repo.updatePhone({
       ...p,
       ctl_hash: keep(out.ctl), itl_hash: keep(out.itl), config_hash: keep(out.config),
       reg_state: out.reg, reg_node: out.regNode ?? p.reg_node, status: out.status,
       reg_changed_at: out.reg === p.reg_state ? p.reg_changed_at : now, reboot_until: null,
     });
+    return out.reg;
   }
 }

@@ -124,5 +124,76 @@ export const migrations: string[] = [
   );
   CREATE INDEX phones_rebooting ON phones (reboot_until) WHERE reboot_until IS NOT NULL;
   `,
-];
+  // 5: the lab. Several clusters in one store (one file, so a command that writes into two clusters
+  // stays atomic); every row that belongs to a cluster names it, directly or through its node.
+  // Typed settings replace the string-keyed settings table. A wave-1 store becomes a one-cluster lab.
+  `
+  CREATE TABLE clusters (
+    name TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    domain TEXT NOT NULL,
+    version TEXT NOT NULL,
+    time_zone TEXT NOT NULL,
+    config TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    security_mode INTEGER NOT NULL DEFAULT 0,       -- 0 non-secure, 1 mixed
+    cli_session_timeout INTEGER NOT NULL DEFAULT 30, -- minutes
+    online INTEGER NOT NULL DEFAULT 1
+  );
+  INSERT INTO clusters (name, position, domain, version, time_zone, config, created_at, security_mode, cli_session_timeout)
+    SELECT name, 0, domain, version, time_zone, config, created_at,
+      COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'ClusterSecurityMode'), 0),
+      COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'cli-session-timeout'), 30)
+    FROM cluster;
 
+  ALTER TABLE nodes ADD COLUMN cluster TEXT REFERENCES clusters(name);
+  ALTER TABLE nodes ADD COLUMN contact_search_auth INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE nodes ADD COLUMN uds_port INTEGER NOT NULL DEFAULT 8443;
+  ALTER TABLE nodes ADD COLUMN restarting_until TEXT;
+  UPDATE nodes SET cluster = (SELECT name FROM cluster),
+    contact_search_auth = COALESCE((SELECT value = 'enabled' FROM settings WHERE key = 'contactsearch:' || nodes.name), 0),
+    uds_port = COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'udsport:' || nodes.name), 8443);
+
+  CREATE TABLE enterprise_parameters (
+    cluster TEXT NOT NULL REFERENCES clusters(name),
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (cluster, name)
+  );
+  INSERT INTO enterprise_parameters SELECT (SELECT name FROM cluster), substr(key, 12), value FROM settings WHERE key LIKE 'enterprise:%';
+
+  CREATE TABLE lab (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    clock_offset_ms INTEGER NOT NULL DEFAULT 0     -- simulated time minus wall time when last anchored
+  );
+  INSERT INTO lab (id, clock_offset_ms) VALUES (1, COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'clock-offset'), 0));
+
+  CREATE TABLE accounts (
+    cluster TEXT NOT NULL REFERENCES clusters(name),
+    name TEXT NOT NULL,
+    privilege INTEGER NOT NULL,
+    password_hash TEXT NOT NULL,
+    PRIMARY KEY (cluster, name)
+  );
+  INSERT INTO accounts SELECT (SELECT name FROM cluster), name, privilege, password_hash FROM users;
+  DROP TABLE users;
+  DROP TABLE settings;
+
+  ALTER TABLE tftp_files ADD COLUMN reset INTEGER NOT NULL DEFAULT 0; -- written by utils itl reset
+  UPDATE tftp_files SET reset = 1, spec = substr(spec, 7) WHERE spec LIKE 'reset:%';
+
+  ALTER TABLE phones ADD COLUMN cluster TEXT REFERENCES clusters(name);
+  ALTER TABLE phones ADD COLUMN tftp TEXT NOT NULL DEFAULT '';       -- DHCP option 150: addresses, comma-separated
+  UPDATE phones SET cluster = (SELECT name FROM cluster),
+    tftp = COALESCE((SELECT n.ip FROM nodes n, json_each(json_extract((SELECT config FROM cluster), '$.phones.devicePools')) p
+      WHERE json_extract(p.value, '$.name') = phones.device_pool AND n.name = json_extract(p.value, '$.tftp')), '');
+  CREATE INDEX phones_by_cluster ON phones (cluster, position);
+
+  DROP TRIGGER events_append_only_update;
+  ALTER TABLE events ADD COLUMN cluster TEXT;
+  UPDATE events SET cluster = (SELECT name FROM cluster);
+  CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+  DROP TABLE cluster;
+  `,
+];

@@ -3,19 +3,29 @@ import type Database from 'better-sqlite3';
 
 export interface ClusterRow {
   name: string;
+  position: number;
   domain: string;
   version: string;
   time_zone: string;
   config: string;
   created_at: string;
+  security_mode: number;
+  cli_session_timeout: number;
+  online: number;
 }
 export interface NodeRow {
   name: string;
+  cluster: string;
+  /** place in the cluster: the publisher is 0 */
   position: number;
   role: 'publisher' | 'subscriber';
   fqdn: string;
   ip: string;
   booted_at: string;
+  contact_search_auth: number;
+  uds_port: number;
+  /** simulated time at which a `utils system restart` completes */
+  restarting_until: string | null;
 }
 export interface ServiceRow {
   node: string;
@@ -44,6 +54,7 @@ export interface TrustRow {
   added_at: string;
 }
 export interface UserRow {
+  cluster: string;
   name: string;
   privilege: number;
   password_hash: string;
@@ -55,9 +66,15 @@ export interface TftpFileRow {
   modified_at: string;
   spec: string;
   signer: string;
+  /** written by utils itl reset: kept until Cisco Tftp starts again */
+  reset: number;
 }
 export interface PhoneRow {
   name: string;
+  /** the cluster whose database holds the device */
+  cluster: string;
+  /** DHCP option 150: the TFTP addresses the phone boots from, comma-separated */
+  tftp: string;
   position: number;
   model: string;
   mac: string;
@@ -74,6 +91,7 @@ export interface PhoneRow {
 }
 export interface EventRow {
   id: number;
+  cluster: string | null;
   wall_time: string;
   sim_time: string;
   node: string | null;
@@ -107,24 +125,76 @@ export class Repository {
     return this.prepared(sql).run(...params);
   }
 
-  cluster(): ClusterRow | undefined {
-    return this.one<ClusterRow>('SELECT * FROM cluster WHERE id = 1');
+  clusters(): ClusterRow[] {
+    return this.all<ClusterRow>('SELECT * FROM clusters ORDER BY position');
   }
-  insertCluster(r: ClusterRow): void {
+  cluster(name: string): ClusterRow | undefined {
+    return this.one<ClusterRow>('SELECT * FROM clusters WHERE name = ?', name);
+  }
+  insertCluster(r: Omit<ClusterRow, 'security_mode' | 'cli_session_timeout' | 'online'>): void {
     this.run(
-      'INSERT INTO cluster (id, name, domain, version, time_zone, config, created_at) VALUES (1, ?, ?, ?, ?, ?, ?)',
-      r.name, r.domain, r.version, r.time_zone, r.config, r.created_at,
+      'INSERT INTO clusters (name, position, domain, version, time_zone, config, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      r.name, r.position, r.domain, r.version, r.time_zone, r.config, r.created_at,
     );
   }
-
-  nodes(): NodeRow[] {
-    return this.all<NodeRow>('SELECT * FROM nodes ORDER BY position');
+  setSecurityMode(cluster: string, mixed: boolean): void {
+    this.run('UPDATE clusters SET security_mode = ? WHERE name = ?', mixed ? 1 : 0, cluster);
   }
-  insertNode(r: NodeRow): void {
-    this.run('INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?)', r.name, r.position, r.role, r.fqdn, r.ip, r.booted_at);
+  setCliSessionTimeout(cluster: string, minutes: number): void {
+    this.run('UPDATE clusters SET cli_session_timeout = ? WHERE name = ?', minutes, cluster);
+  }
+  setOnline(cluster: string, online: boolean): void {
+    this.run('UPDATE clusters SET online = ? WHERE name = ?', online ? 1 : 0, cluster);
+  }
+
+  /** Every node of the lab (cluster order, then publisher first). */
+  allNodes(): NodeRow[] {
+    return this.all<NodeRow>('SELECT n.* FROM nodes n JOIN clusters c ON c.name = n.cluster ORDER BY c.position, n.position');
+  }
+  nodes(cluster: string): NodeRow[] {
+    return this.all<NodeRow>('SELECT * FROM nodes WHERE cluster = ? ORDER BY position', cluster);
+  }
+  insertNode(r: Omit<NodeRow, 'contact_search_auth' | 'uds_port' | 'restarting_until'>): void {
+    this.run(
+      'INSERT INTO nodes (name, cluster, position, role, fqdn, ip, booted_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      r.name, r.cluster, r.position, r.role, r.fqdn, r.ip, r.booted_at,
+    );
   }
   setBootedAt(node: string, at: string): void {
     this.run('UPDATE nodes SET booted_at = ? WHERE name = ?', at, node);
+  }
+  setRestartingUntil(node: string, until: string | null): void {
+    this.run('UPDATE nodes SET restarting_until = ? WHERE name = ?', until, node);
+  }
+  nodesRestartedBy(simTime: string): NodeRow[] {
+    return this.all<NodeRow>('SELECT * FROM nodes WHERE restarting_until IS NOT NULL AND restarting_until <= ? ORDER BY restarting_until', simTime);
+  }
+  setContactSearch(node: string, enabled: boolean, udsPort: number): void {
+    this.run('UPDATE nodes SET contact_search_auth = ?, uds_port = ? WHERE name = ?', enabled ? 1 : 0, udsPort, node);
+  }
+
+  enterpriseParameters(cluster: string): { name: string; value: string }[] {
+    return this.all('SELECT name, value FROM enterprise_parameters WHERE cluster = ? ORDER BY name', cluster);
+  }
+  setEnterpriseParameter(cluster: string, name: string, value: string): void {
+    this.run(
+      'INSERT INTO enterprise_parameters VALUES (?, ?, ?) ON CONFLICT (cluster, name) DO UPDATE SET value = excluded.value',
+      cluster, name, value,
+    );
+  }
+
+  clockOffset(): number {
+    return this.one<{ clock_offset_ms: number }>('SELECT clock_offset_ms FROM lab WHERE id = 1')?.clock_offset_ms ?? 0;
+  }
+  setClockOffset(ms: number): void {
+    this.run('UPDATE lab SET clock_offset_ms = ? WHERE id = 1', Math.round(ms));
+  }
+
+  nextNodeRestart(): string | null {
+    return this.one<{ due: string | null }>('SELECT MIN(restarting_until) AS due FROM nodes WHERE restarting_until IS NOT NULL')?.due ?? null;
+  }
+  nextPhoneBoot(): string | null {
+    return this.one<{ due: string | null }>('SELECT MIN(reboot_until) AS due FROM phones WHERE reboot_until IS NOT NULL')?.due ?? null;
   }
 
   services(node: string): ServiceRow[] {
@@ -179,16 +249,16 @@ export class Repository {
     return this.run('DELETE FROM trust WHERE node = ? AND store = ? AND file = ?', node, store, file).changes > 0;
   }
 
-  users(): UserRow[] {
-    return this.all<UserRow>('SELECT * FROM users ORDER BY name');
+  users(cluster: string): UserRow[] {
+    return this.all<UserRow>('SELECT * FROM accounts WHERE cluster = ? ORDER BY name', cluster);
   }
-  user(name: string): UserRow | undefined {
-    return this.one<UserRow>('SELECT * FROM users WHERE name = ?', name);
+  user(cluster: string, name: string): UserRow | undefined {
+    return this.one<UserRow>('SELECT * FROM accounts WHERE cluster = ? AND name = ?', cluster, name);
   }
   upsertUser(r: UserRow): void {
     this.run(
-      `INSERT INTO users VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET privilege = excluded.privilege, password_hash = excluded.password_hash`,
-      r.name, r.privilege, r.password_hash,
+      `INSERT INTO accounts VALUES (?, ?, ?, ?) ON CONFLICT (cluster, name) DO UPDATE SET privilege = excluded.privilege, password_hash = excluded.password_hash`,
+      r.cluster, r.name, r.privilege, r.password_hash,
     );
   }
 
@@ -200,30 +270,27 @@ export class Repository {
   }
   putTftpFile(r: TftpFileRow): void {
     this.run(
-      `INSERT INTO tftp_files VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (node, name) DO UPDATE SET
-         content = excluded.content, modified_at = excluded.modified_at, spec = excluded.spec, signer = excluded.signer`,
-      r.node, r.name, r.content, r.modified_at, r.spec, r.signer,
+      `INSERT INTO tftp_files (node, name, content, modified_at, spec, signer, reset) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (node, name) DO UPDATE SET
+         content = excluded.content, modified_at = excluded.modified_at, spec = excluded.spec, signer = excluded.signer, reset = excluded.reset`,
+      r.node, r.name, r.content, r.modified_at, r.spec, r.signer, r.reset,
     );
   }
   deleteTftpFile(node: string, name: string): boolean {
     return this.run('DELETE FROM tftp_files WHERE node = ? AND name = ?', node, name).changes > 0;
   }
 
-  setting(key: string): string | undefined {
-    return this.one<{ value: string }>('SELECT value FROM settings WHERE key = ?', key)?.value;
+  appendEvent(e: Omit<EventRow, 'id'>): number {
+    return Number(this.run(
+      'INSERT INTO events (cluster, wall_time, sim_time, node, user, command, kind, change) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      e.cluster, e.wall_time, e.sim_time, e.node, e.user, e.command, e.kind, e.change,
+    ).lastInsertRowid);
   }
-  setSetting(key: string, value: string): void {
-    this.run('INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
-  }
-
-  appendEvent(e: Omit<EventRow, 'id'>): void {
-    this.run(
-      'INSERT INTO events (wall_time, sim_time, node, user, command, kind, change) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      e.wall_time, e.sim_time, e.node, e.user, e.command, e.kind, e.change,
-    );
-  }
-  events(limit = 1000): EventRow[] {
-    return this.all<EventRow>('SELECT * FROM events ORDER BY id DESC LIMIT ?', limit).reverse();
+  /** The latest `limit` events, oldest first; of one cluster (and the lab's own) when named. */
+  events(limit = 1000, cluster?: string): EventRow[] {
+    const rows = cluster === undefined
+      ? this.all<EventRow>('SELECT * FROM events ORDER BY id DESC LIMIT ?', limit)
+      : this.all<EventRow>('SELECT * FROM events WHERE cluster = ? OR cluster IS NULL ORDER BY id DESC LIMIT ?', cluster, limit);
+    return rows.reverse();
   }
 
   csrs(node: string): CsrRow[] {
@@ -245,27 +312,30 @@ export class Repository {
   }
 
   // --- phones and the blobs their trust lists are kept in ---------------------------------
-  phones(): PhoneRow[] {
-    return this.all<PhoneRow>('SELECT * FROM phones ORDER BY position');
+  phones(cluster: string): PhoneRow[] {
+    return this.all<PhoneRow>('SELECT * FROM phones WHERE cluster = ? ORDER BY position', cluster);
+  }
+  phoneCount(cluster: string): number {
+    return this.one<{ n: number }>('SELECT COUNT(*) AS n FROM phones WHERE cluster = ?', cluster)!.n;
   }
   /** By exact name (the primary key), else ignoring case as the admin may type it. */
   phone(name: string): PhoneRow | undefined {
     return this.one<PhoneRow>('SELECT * FROM phones WHERE name = ?', name) ?? this.one<PhoneRow>('SELECT * FROM phones WHERE name = ? COLLATE NOCASE', name);
   }
   phonesDueBy(simTime: string): PhoneRow[] {
-    return this.all<PhoneRow>('SELECT * FROM phones WHERE reboot_until IS NOT NULL AND reboot_until <= ? ORDER BY position', simTime);
+    return this.all<PhoneRow>('SELECT * FROM phones WHERE reboot_until IS NOT NULL AND reboot_until <= ? ORDER BY reboot_until, position', simTime);
   }
   insertPhone(r: PhoneRow): void {
     this.run(
-      `INSERT INTO phones (name, position, model, mac, device_pool, description, ctl_hash, itl_hash, config_hash, reg_state, reg_node, reg_changed_at, status, reboot_until)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      r.name, r.position, r.model, r.mac, r.device_pool, r.description, r.ctl_hash, r.itl_hash, r.config_hash, r.reg_state, r.reg_node, r.reg_changed_at, r.status, r.reboot_until,
+      `INSERT INTO phones (name, cluster, tftp, position, model, mac, device_pool, description, ctl_hash, itl_hash, config_hash, reg_state, reg_node, reg_changed_at, status, reboot_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      r.name, r.cluster, r.tftp, r.position, r.model, r.mac, r.device_pool, r.description, r.ctl_hash, r.itl_hash, r.config_hash, r.reg_state, r.reg_node, r.reg_changed_at, r.status, r.reboot_until,
     );
   }
   updatePhone(r: PhoneRow): void {
     this.run(
-      `UPDATE phones SET ctl_hash = ?, itl_hash = ?, config_hash = ?, reg_state = ?, reg_node = ?, reg_changed_at = ?, status = ?, reboot_until = ? WHERE name = ?`,
-      r.ctl_hash, r.itl_hash, r.config_hash, r.reg_state, r.reg_node, r.reg_changed_at, r.status, r.reboot_until, r.name,
+      `UPDATE phones SET cluster = ?, tftp = ?, ctl_hash = ?, itl_hash = ?, config_hash = ?, reg_state = ?, reg_node = ?, reg_changed_at = ?, status = ?, reboot_until = ? WHERE name = ?`,
+      r.cluster, r.tftp, r.ctl_hash, r.itl_hash, r.config_hash, r.reg_state, r.reg_node, r.reg_changed_at, r.status, r.reboot_until, r.name,
     );
   }
   /** Keeps `content` once and returns its key. */

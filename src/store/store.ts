@@ -40,12 +40,34 @@ export class Store {
   }
 
   get initialized(): boolean {
-    return this.db.prepare('SELECT 1 FROM cluster WHERE id = 1').get() !== undefined;
+    return this.db.prepare('SELECT 1 FROM clusters LIMIT 1').get() !== undefined;
   }
 
-  /** Runs fn in one IMMEDIATE transaction; a throw rolls everything back. */
+  /** work to do once the outermost transaction has committed (publishing its events) */
+  private committed: (() => void)[] = [];
+
+  /** Runs fn in one IMMEDIATE transaction (a savepoint when nested); a throw rolls it back. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    const outermost = !this.db.inTransaction;
+    const mark = this.committed.length;
+    let result: T;
+    try {
+      result = this.db.transaction(fn).immediate();
+    } catch (e) {
+      this.committed.length = mark; // what the rolled-back part queued never happened
+      throw e;
+    }
+    if (outermost) {
+      const todo = this.committed.splice(0);
+      for (const f of todo) f();
+    }
+    return result;
+  }
+
+  /** Runs `f` after the current transaction commits, or now when none is open. */
+  afterCommit(f: () => void): void {
+    if (this.db.inTransaction) this.committed.push(f);
+    else f();
   }
 
   close(): void {

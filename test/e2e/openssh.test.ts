@@ -68,7 +68,7 @@ describe('e2e: real OpenSSH client', function () {
       await s.waitFor('admin:', from);
       const out = await s.run('show myself');
       assert.ok(out.includes('account name    : admin\r\n'), out);
-      assert.equal(sim!.app.cluster.repo.events().filter((e) => e.kind === 'login-failed').length, 1);
+      assert.equal(sim!.app.lab.recentEvents().filter((e) => e.kind === 'login-failed').length, 1);
     });
 
     it('completes `show my` with Tab, and Enter runs the completed command', async function () {
@@ -103,7 +103,7 @@ describe('e2e: real OpenSSH client', function () {
           'Cisco Tftp[STARTED]  \r\n'.repeat(2) +
           'admin:',
       );
-      assert.equal(sim!.app.cluster.repo.events().filter((e) => e.kind === 'service-restart').length, 1);
+      assert.equal(sim!.app.lab.recentEvents().filter((e) => e.kind === 'service-restart').length, 1);
     });
 
     it('Ctrl-C at a yes/no question prints Control-C pressed, changes nothing, and the session goes on', async function () {
@@ -116,7 +116,7 @@ describe('e2e: real OpenSSH client', function () {
       await s.waitFor('admin:', q);
       assert.equal(s.text.slice(q), '\r\nControl-C pressed\r\nadmin:');
       assert.ok(s.text.slice(from).startsWith('utils system restart\r\nDo you really want to restart ?\r\nEnter (yes/no)? '), JSON.stringify(s.text.slice(from)));
-      assert.equal(sim!.app.cluster.repo.events().filter((e) => e.kind === 'node-restart').length, 0);
+      assert.equal(sim!.app.lab.recentEvents().filter((e) => e.kind === 'node-restart').length, 0);
       const out = await s.run('show myself');
       assert.ok(out.includes('Machine Name    : cucm-pub\r\n'), out);
     });

@@ -4,7 +4,7 @@ import type { Simulator } from '../../src/simulator';
 import { waitUntil } from './wait';
 
 export function logoutsPending(sim: Simulator): number {
-  const events = sim.app.cluster.repo.events(1_000_000);
+  const events = sim.app.lab.recentEvents(1_000_000);
   const logins = events.filter((e) => e.kind === 'login').length;
   const logouts = events.filter((e) => e.kind === 'logout').length;
   return logins - logouts;

@@ -150,7 +150,7 @@ describe('CSRs and CA-signed certificates', function () {
     assert.match(await sub.run('set csr gen CAPF'), /can be run only on the publisher.*\r\nExecuted command unsuccessfully\r\n/);
     assert.match(await t.run('show csr own tomcat'), /^show csr own tomcat\r\nCSR tomcat not found\. .*\r\nExecuted command unsuccessfully\r\nadmin:$/);
     assert.match(await t.run('set cert import own tomcat'), /There is no CSR for tomcat\. .*\r\nExecuted command unsuccessfully\r\n/, 'refused before any SFTP question');
-    assert.equal(app.cluster.repo.events().filter((e) => e.kind === 'csr-generated').length, 0);
+    assert.equal(app.lab.recentEvents().filter((e) => e.kind === 'csr-generated').length, 0);
   });
 
   it('imports the CA-signed certificate with its chain; a restart of Cisco Tomcat puts it in use', async () => {
@@ -176,7 +176,7 @@ describe('CSRs and CA-signed certificates', function () {
     assert.match(openssl(['verify', '-CAfile', path.join(work, 'ca.pem'), path.join(work, 'leaf.pem')], undefined, true), /leaf\.pem: OK/);
     const active = app.cluster.ownCertificate('cucm-pub', 'tomcat')!;
     assert.ok(openssl(['pkey', '-pubout'], active.key_pem) === openssl(['x509', '-noout', '-pubkey'], active.cert_pem), 'the CSR key is the key in use');
-    assert.equal(app.cluster.repo.events().filter((e) => e.kind === 'certificate-imported').length, 1);
+    assert.equal(app.lab.recentEvents().filter((e) => e.kind === 'certificate-imported').length, 1);
 
     // set cert regen overwrites it with a self-signed certificate again.
     const m = t.mark();
@@ -203,10 +203,10 @@ describe('CSRs and CA-signed certificates', function () {
   it('a wrong SFTP password fails cleanly and changes nothing', async () => {
     await t.run('set csr gen tomcat');
     const remote = upload('good.pem', (await sign(await csrPem(t, 'tomcat'), ca)) + ca.certPem);
-    const events = app.cluster.repo.events().length;
+    const events = app.lab.recentEvents().length;
     const out = await dialog(t, 'set cert import own tomcat', remote, 'wrong-password');
     assert.ok(out.endsWith(`\r\nTransfer failed: authentication failed for user ${SFTP_USER} at ${sftp.host}\r\nExecuted command unsuccessfully\r\nadmin:`), JSON.stringify(out));
-    assert.equal(app.cluster.repo.events().length, events);
+    assert.equal(app.lab.recentEvents().length, events);
     assert.equal(app.cluster.pendingCertificates('cucm-pub').length, 0);
     assert.equal(await t.run('show csr list own'), 'show csr list own\r\ntomcat/tomcat.csr\r\nadmin:');
     // The same file with the right password goes in.
@@ -256,7 +256,7 @@ describe('CSRs and CA-signed certificates', function () {
     assert.match(await t.run(`set cert delete tomcat ${own}`), /is the tomcat certificate in use on cucm-sub1.*\r\nExecuted command unsuccessfully\r\nadmin:$/);
     for (const n of nodes()) assert.ok(trustFiles(n, 'tomcat-trust').includes(own));
     assert.match(await t.run('set cert import trust nope'), /Invalid unit nope\..*\r\nExecuted command unsuccessfully\r\n/);
-    assert.deepEqual(app.cluster.repo.events().filter((e) => e.kind.startsWith('trust-')).map((e) => e.kind), ['trust-imported', 'trust-deleted']);
+    assert.deepEqual(app.lab.recentEvents().filter((e) => e.kind.startsWith('trust-')).map((e) => e.kind), ['trust-imported', 'trust-deleted']);
   });
 
   it('a level-0 account cannot generate CSRs or import certificates', async () => {

@@ -67,12 +67,12 @@ describe('integration: SSH server (ssh2 client in-process)', function () {
     });
 
     it('refuses a wrong password and records the failed login in the event log', async function () {
-      const before = sim.app.cluster.repo.events().filter((e) => e.kind === 'login-failed').length;
+      const before = sim.app.lab.recentEvents().filter((e) => e.kind === 'login-failed').length;
       await assert.rejects(
         within(connectClient({ port: pubPort(sim), password: 'not-the-password' }), 10000, 'refused login'),
         (e: Error & { level?: string }) => e.level === 'client-authentication',
       );
-      const failed = sim.app.cluster.repo.events().filter((e) => e.kind === 'login-failed');
+      const failed = sim.app.lab.recentEvents().filter((e) => e.kind === 'login-failed');
       assert.equal(failed.length, before + 1);
       const last = failed[failed.length - 1];
       assert.equal(last.user, 'admin');
@@ -85,7 +85,7 @@ describe('integration: SSH server (ssh2 client in-process)', function () {
         within(connectClient({ port: pubPort(sim), keyboardInteractive: true, password: 'wrong-again' }), 10000, 'refused login'),
         (e: Error & { level?: string }) => e.level === 'client-authentication',
       );
-      assert.ok(sim.app.cluster.repo.events().some((e) => e.kind === 'login-failed' && e.user === 'admin'));
+      assert.ok(sim.app.lab.recentEvents().some((e) => e.kind === 'login-failed' && e.user === 'admin'));
     });
   });
 
@@ -196,7 +196,7 @@ describe('integration: SSH server (ssh2 client in-process)', function () {
       assert.ok(candidates.length >= 16, `need 16 running services, have ${candidates.length}`);
       const distinct = candidates.slice(0, 15);
       const shared = candidates[15];
-      const eventsBefore = sim.app.cluster.repo.events(100000).length;
+      const eventsBefore = sim.app.lab.recentEvents(100000).length;
 
       // sessions 0..14: one service each; even ones stop it, odd ones stop then start it.
       // sessions 15..19: all stop the same service; exactly one of them can change it.
@@ -237,8 +237,8 @@ describe('integration: SSH server (ssh2 client in-process)', function () {
       assert.ok(list.includes(`${shared}[STOPPED]  Commanded Out of Service`), list.join('\n'));
 
       // one event per applied change: 15 stops + 7 starts + 1 shared stop
-      const events = sim.app.cluster.repo.events(100000).slice(eventsBefore).filter((e) => e.kind.startsWith('service-'));
-      const count = (kind: string, svc: string) => events.filter((e) => e.kind === kind && JSON.parse(e.change).service === svc).length;
+      const events = sim.app.lab.recentEvents(100000).slice(eventsBefore).filter((e) => e.kind.startsWith('service-'));
+      const count = (kind: string, svc: string) => events.filter((e) => e.kind === kind && (e.payload as { service: string }).service === svc).length;
       for (let i = 0; i < 15; i++) {
         assert.equal(count('service-stop', distinct[i]), 1, distinct[i]);
         assert.equal(count('service-start', distinct[i]), i % 2, distinct[i]);
@@ -267,11 +267,11 @@ describe('integration: SSH server (ssh2 client in-process)', function () {
       const u = TEST_USERS.reader;
       const sh = await shell({ username: u.name, password: u.password });
       const before = sim.app.cluster.findService('cucm-pub', 'Cisco Tftp')!.state;
-      const eventsBefore = sim.app.cluster.repo.events(100000).length;
+      const eventsBefore = sim.app.lab.recentEvents(100000).length;
       const out = await sh.run('utils service restart Cisco Tftp');
       assert.equal(out, 'utils service restart Cisco Tftp\r\nIncomplete command entered\r\nExecuted command unsuccessfully\r\nadmin:');
       assert.deepEqual(sim.app.cluster.findService('cucm-pub', 'Cisco Tftp')!.state, before);
-      assert.equal(sim.app.cluster.repo.events(100000).slice(eventsBefore).filter((e) => e.kind.startsWith('service-')).length, 0);
+      assert.equal(sim.app.lab.recentEvents(100000).slice(eventsBefore).filter((e) => e.kind.startsWith('service-')).length, 0);
       // ...while a read-only command works for the same user
       const me = await sh.run('show myself');
       assert.ok(me.includes('privilege level : 0\r\n'), me);

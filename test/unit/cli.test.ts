@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { STORE_FILE } from '../../src/store/store';
 import { BANNER } from '../helpers/banner';
 import { execFileSync } from 'node:child_process';
 import { App } from '../../src/app';
@@ -175,12 +178,17 @@ describe('CLI session on an in-memory terminal', function () {
 
   it('records each applied change in the append-only event log', async () => {
     await t.run('utils service stop Cisco Tftp');
-    const ev = app.cluster.repo.events().filter((e) => e.kind === 'service-stop');
+    const ev = app.lab.recentEvents().filter((e) => e.kind === 'service-stop');
     assert.equal(ev.length, 1);
     assert.equal(ev[0].node, 'cucm-pub');
     assert.equal(ev[0].user, 'admin');
     assert.equal(ev[0].command, 'utils service stop Cisco Tftp');
-    assert.throws(() => app.store.db.prepare('DELETE FROM events').run(), /append-only/);
+    const db = new Database(path.join(app.lab.dataDir, STORE_FILE));
+    try {
+      assert.throws(() => db.prepare('DELETE FROM events').run(), /append-only/);
+    } finally {
+      db.close();
+    }
   });
 
   it('Ctrl-C during a dialog prints Control-C pressed and changes nothing', async () => {
@@ -190,7 +198,7 @@ describe('CLI session on an in-memory terminal', function () {
     t.type('\x03');
     await t.term.waitFor('admin:', m + 10);
     assert.equal(t.term.output.slice(m), 'utils system restart\r\nDo you really want to restart ?\r\nEnter (yes/no)? \r\nControl-C pressed\r\nadmin:');
-    assert.equal(app.cluster.repo.events().filter((e) => e.kind === 'node-restart').length, 0);
+    assert.equal(app.lab.recentEvents().filter((e) => e.kind === 'node-restart').length, 0);
     assert.match(await t.run('show myself'), /Machine Name/);
   });
 
@@ -254,7 +262,7 @@ describe('CLI session on an in-memory terminal', function () {
   });
 
   it('an idle session is logged off after its CLI session timeout', async () => {
-    const quick = new App({ dataDir: app.store.dir, timeScale: 0, idleMsPerMinute: 4 }); // 30 minutes = 120 ms
+    const quick = new App({ dataDir: app.lab.dataDir, timeScale: 0, idleMsPerMinute: 4 }); // 30 minutes = 120 ms
     try {
       const idle = openTestSession(quick);
       await idle.term.waitClosed(5000);

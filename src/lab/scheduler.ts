@@ -1,0 +1,128 @@
+// The lab's scheduler: work that falls due at a simulated time (a phone's boot, a node's restart)
+// completes then, whether or not anyone types. One timer, armed for the earliest due time; every
+// tick is contained, so a failure is logged and the next tick runs as usual. At time scale 0 every
+// wait is instant: whatever is scheduled completes at once, in due order, and the clock stays put
+// (so certificates made meanwhile are not dated in the future).
+import { MAX_TIMER_MS, type SimClock } from '../clock/clock';
+
+/** Something that keeps due work: the earliest due time, and completing what is due by `now`. */
+export interface DueSource {
+  name: string;
+  /** the earliest simulated time (ms) at which something is due, or null */
+  nextDue(): number | null;
+  /** completes everything due at or before `limitMs` */
+  runDue(limitMs: number): void;
+}
+
+/** due times handled in one tick before the scheduler yields to I/O */
+const MAX_STEPS_PER_TICK = 1000;
+
+export class Scheduler {
+  private next: number | null = null;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  private running = false;
+  private closed = false;
+
+  constructor(
+    private readonly clock: SimClock,
+    private readonly sources: DueSource[],
+    private readonly log: (m: string) => void,
+  ) {}
+
+  /** Re-reads the earliest due time (after something was scheduled) and arms the timer. */
+  wake(): void {
+    if (this.closed) return;
+    this.next = this.earliest();
+    this.arm();
+  }
+
+  /** The earliest due time known, in simulated ms. */
+  get nextDue(): number | null {
+    return this.next;
+  }
+
+  /**
+   * Completes at once whatever is due by now (at scale 0: everything scheduled). The CLI calls it
+   * before and after each command so that, with instant time, a command sees the world settled; it
+   * costs one comparison when nothing is due.
+   */
+  catchUp(): void {
+    if (this.next === null || this.running) return;
+    if (this.clock.timeScale === 0 || this.next <= this.clock.nowMs()) this.tick();
+  }
+
+  private earliest(): number | null {
+    let min: number | null = null;
+    for (const s of this.sources) {
+      try {
+        const d = s.nextDue();
+        if (d !== null && (min === null || d < min)) min = d;
+      } catch (e) {
+        this.log(`scheduler: ${s.name} could not say what is due: ${(e as Error).stack ?? e}`);
+      }
+    }
+    return min;
+  }
+
+  private arm(): void {
+    if (this.timer) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+      this.timer = null;
+    }
+    if (this.next === null || this.closed) return;
+    const wait = this.clock.timeScale === 0 ? 0 : Math.max(0, this.clock.wallMs(this.next - this.clock.nowMs()));
+    // A due time beyond what one timer can hold is re-armed when the timer fires.
+    this.timer = wait === 0 ? setImmediate(() => this.tick()) : setTimeout(() => this.tick(), Math.min(Math.ceil(wait), MAX_TIMER_MS));
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  private tick(): void {
+    if (this.running || this.closed) return;
+    this.running = true;
+    let stuck = false;
+    try {
+      for (let step = 0; step < MAX_STEPS_PER_TICK; step++) {
+        const next = this.earliest();
+        if (next === null) break;
+        const instant = this.clock.timeScale === 0;
+        if (!instant && next > this.clock.nowMs()) break;
+        const limit = instant ? next : this.clock.nowMs();
+        for (const s of this.sources) {
+          try {
+            s.runDue(limit);
+          } catch (e) {
+            this.log(`scheduler: ${s.name} failed: ${(e as Error).stack ?? e}`);
+          }
+        }
+        // A source that failed leaves its work due: retry after a pause, not in a hot loop.
+        if (this.earliest() === next) {
+          stuck = true;
+          break;
+        }
+      }
+    } catch (e) {
+      this.log(`scheduler tick failed: ${(e as Error).stack ?? e}`);
+    } finally {
+      this.running = false;
+    }
+    this.next = this.earliest();
+    if (stuck) this.retryLater();
+    else this.arm();
+  }
+
+  private retryLater(): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => this.tick(), 1000);
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+    }
+    this.timer = null;
+  }
+}
