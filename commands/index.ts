@@ -16,12 +16,13 @@ import { contactSearchCommands } from './contact-search';
 import { risdbCommands } from './show-risdb';
 import { csrCommands } from './csr';
 import { certImportCommands } from './cert-import';
+import { simLabCommands } from './sim-lab';
 
 export function allCommands(): CommandSpec[] {
   return [
     ...sessionCommands, ...systemCommands, ...showCertCommands, ...showItlCommands, ...serviceCommands,
     ...systemRestartCommands, ...ctlCommands, ...itlCommands, ...fileCommands, ...setCertCommands,
     ...csrCommands, ...certImportCommands, ...contactSearchCommands, ...risdbCommands,
-    ...simPhoneCommands, ...simClusterCommands,
+    ...simPhoneCommands, ...simClusterCommands, ...simLabCommands,
   ];
 }

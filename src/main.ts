@@ -143,6 +143,10 @@ async function serve(argv: string[]): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // The last line of defence: whatever escaped a command, a tick or a handler is logged with its
+  // stack, and every other session goes on.
+  process.on('uncaughtException', (e) => console.error(`ucmsim: contained an uncaught exception: ${e.stack ?? e}`));
+  process.on('unhandledRejection', (e) => console.error(`ucmsim: contained an unhandled rejection: ${(e as Error)?.stack ?? e}`));
 }
 
 async function shell(argv: string[]): Promise<void> {

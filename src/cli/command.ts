@@ -32,6 +32,8 @@ export interface CommandSpec {
 export interface CompletionContext {
   cluster: Cluster;
   fleet: Fleet;
+  /** the names of the lab's clusters */
+  clusterNames(): string[];
   node: string;
 }
 

@@ -175,7 +175,7 @@ export class CliSession implements SessionControl {
   private prompt(): void {
     if (this.closed) return;
     this.touch();
-    const ctx = { cluster: this.deps.cluster, fleet: this.deps.fleet, node: this.node };
+    const ctx = { cluster: this.deps.cluster, fleet: this.deps.fleet, node: this.node, clusterNames: () => [...this.deps.lab.clusters.keys()] };
     this.readLine({
       prompt: PROMPT,
       history: this.history,

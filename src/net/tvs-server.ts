@@ -51,6 +51,7 @@ export async function startTvsServer(opts: TvsServerOptions): Promise<RunningTvs
     s.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('latin1');
       for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        if (nl > MAX_LINE) break;
         const line = buffered.slice(0, nl).replace(/\r$/, '');
         buffered = buffered.slice(nl + 1);
         let reply: string | null;
@@ -64,6 +65,7 @@ export async function startTvsServer(opts: TvsServerOptions): Promise<RunningTvs
         if (reply === null || ++served > MAX_REQUESTS_PER_CONNECTION) return void s.destroy();
         s.write(`${reply}\n`);
       }
+      // What is left holds no complete line of an acceptable length.
       if (buffered.length > MAX_LINE) {
         s.end('ERROR request line too long\n');
         buffered = '';

@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Store, STORE_FILE } from '../../src/store/store';
-import { loadClusterConfig, loadUsers } from '../../src/cluster/config';
-import { initializeCluster } from '../../src/cluster/init';
+import { loadClusterConfig, loadLabConfig, loadUsers, ETC_DIR } from '../../src/cluster/config';
+import { initializeCluster, initializeLab } from '../../src/cluster/init';
 import { loadOrCreateHostKey, HOST_KEY_FILE } from '../../src/ssh/hostkey';
 import { hashPassword } from '../../src/cluster/passwords';
 
@@ -15,18 +15,39 @@ const made: string[] = [];
 /** Extra accounts every test cluster has, for privilege tests. */
 export const TEST_USERS = { reader: { name: 'reader', password: 'readerpass', privilege: 0 }, operator: { name: 'operator', password: 'operatorpass', privilege: 1 } };
 
+const testUsers = () => [
+  ...loadUsers(),
+  ...Object.values(TEST_USERS).map((u) => ({ name: u.name, privilege: u.privilege, passwordHash: hashPassword(u.password) })),
+];
+
 async function buildTemplate(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ucmsim-template-'));
   made.push(dir);
   const store = Store.open(dir);
-  const users = [
-    ...loadUsers(),
-    ...Object.values(TEST_USERS).map((u) => ({ name: u.name, privilege: u.privilege, passwordHash: hashPassword(u.password) })),
-  ];
-  await initializeCluster(store, loadClusterConfig(), users, new Date());
+  await initializeCluster(store, loadClusterConfig(), testUsers(), new Date());
   store.close();
   loadOrCreateHostKey(dir);
   return dir;
+}
+
+const labTemplates = new Map<string, Promise<string>>();
+
+/** A new data directory holding a copy of the lab a lab file describes (etc/labs/NAME.yaml by default). */
+export async function labDataDir(name = 'two-clusters'): Promise<string> {
+  let template = labTemplates.get(name);
+  if (!template) {
+    template = (async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ucmsim-lab-template-'));
+      made.push(dir);
+      const store = Store.open(dir);
+      await initializeLab(store, loadLabConfig(path.join(ETC_DIR, 'labs', `${name}.yaml`)), testUsers(), new Date());
+      store.close();
+      loadOrCreateHostKey(dir);
+      return dir;
+    })();
+    labTemplates.set(name, template);
+  }
+  return copyTemplate(await template, 'ucmsim-lab-');
 }
 
 /** A new data directory holding a copy of the test cluster. */
