@@ -2,7 +2,7 @@
 import { CliError, type CommandSpec, type CommandContext } from '../src/cli/command';
 import { csrFor, deleteTrustCertificate, importSignedCertificate, importTrustCertificate, listCsrs, trustStoreNamed, TRUST_STORES } from '../src/cluster/csr';
 import { unitDefinition } from '../src/cluster/units';
-import { sftpDownload } from '../src/net/sftp-client';
+import { downloadFile } from '../src/cluster/transfers';
 import { requirePublisher } from './common';
 import { askSftpTarget, sftpStep } from './sftp-dialog';
 
@@ -21,7 +21,7 @@ async function fetchCertificateFile(ctx: CommandContext): Promise<Buffer> {
   const target = await askSftpTarget(ctx);
   const path = (await ctx.ask('Certificate file path: ')).trim();
   if (!path) throw new CliError(['No certificate file path was entered.']);
-  return sftpStep(() => sftpDownload(target, path, MAX_CERT_FILE_BYTES));
+  return sftpStep(() => downloadFile(target, path, MAX_CERT_FILE_BYTES));
 }
 
 /** The EXACT text `set cert import trust` prints (CLIREF-SET-1251SU2), used for both imports. */

@@ -1,12 +1,10 @@
 // file list tftp, file get tftp (incl. ITLRecovery.p12 bundled on demand), file delete tftp.
 import { CliError, type CommandSpec, type CommandContext } from '../src/cli/command';
-import { buildPkcs12 } from '../src/pki';
-import { sftpUpload } from '../src/net/sftp-client';
+import { itlRecoveryBundle, exportFiles, ITL_RECOVERY_P12 as P12, type OutgoingFile } from '../src/cluster/transfers';
 import { fileSpecMatcher } from './common';
 import { dateParts } from '../src/clock/dates';
 import { askSftpTarget, sftpStep } from './sftp-dialog';
 
-const P12 = 'ITLRecovery.p12';
 const TFTP_DIR = '/usr/local/cm/tftp';
 
 /** The names in this node's TFTP directory (ITLRecovery.p12 is bundled on the publisher on request). */
@@ -15,13 +13,12 @@ function tftpNames(ctx: { cluster: CommandContext['cluster']; node: string }): s
   return ctx.cluster.isPublisher(ctx.node) ? [...names, P12].sort() : names;
 }
 
-async function p12Bundle(ctx: CommandContext): Promise<Buffer> {
+async function p12Bundle(ctx: CommandContext): Promise<OutgoingFile> {
   const password = await ctx.ask('Enter a password to protect ITLRecovery.p12: ', { mask: '*' });
   const again = await ctx.ask('Re-enter the password: ', { mask: '*' });
   if (password !== again) throw new CliError(['The passwords do not match.']);
   if (password.length < 6) throw new CliError(['The password must be at least 6 characters long.']);
-  const pair = ctx.cluster.keyPair({ node: ctx.session.node, unit: 'ITLRecovery' });
-  return buildPkcs12({ keyPem: pair.keyPem, certPem: pair.certPem, password, friendlyName: 'ITLRecovery' });
+  return itlRecoveryBundle(ctx.cluster, ctx.session.node, password);
 }
 
 function sizeLines(bytes: number): string[] {
@@ -71,9 +68,9 @@ export const fileCommands: CommandSpec[] = [
       const names = ctx.cluster.tftpFiles(ctx.session.node).map((f) => f.name).filter(match);
       if (ctx.cluster.isPublisher(ctx.session.node) && args['file-spec'].toLowerCase() === P12.toLowerCase()) names.push(P12);
       if (names.length === 0) throw new CliError(['No files matched the file specification.']);
-      const files: { name: string; content: Buffer }[] = [];
+      const files: OutgoingFile[] = [];
       for (const name of names) {
-        files.push({ name, content: name === P12 ? await p12Bundle(ctx) : ctx.cluster.tftpFile(ctx.session.node, name)!.content });
+        files.push(name === P12 ? await p12Bundle(ctx) : { name, content: ctx.cluster.tftpFile(ctx.session.node, name)!.content });
       }
       ctx.line('Please wait while the system is gathering files info ...');
       for (const f of files) ctx.line(`Get file: ${TFTP_DIR}/${f.name}`);
@@ -83,12 +80,8 @@ export const fileCommands: CommandSpec[] = [
       const target = await askSftpTarget(ctx);
       const dir = (await ctx.ask('Download directory: ')).trim() || '/';
       ctx.line('');
-      for (const f of files) {
-        await sftpStep(() => sftpUpload(target, dir, f.name, f.content));
-        ctx.line('.');
-      }
+      await sftpStep(() => exportFiles(ctx.cluster, ctx.actor, files, target, dir, () => ctx.line('.')));
       ctx.line('Transfer completed.');
-      ctx.cluster.record(ctx.actor, 'file-exported', { files: files.map((f) => f.name), to: `${target.username}@${target.host}:${target.port}${dir}` });
     },
   },
   {

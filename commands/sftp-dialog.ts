@@ -1,6 +1,6 @@
 // The SFTP questions `file get` and `utils itl reset remotekey` ask, as the VOS CLI asks them.
 import { CliError, type CommandContext } from '../src/cli/command';
-import { SftpError, type SftpTarget } from '../src/net/sftp-client';
+import { SftpError, type SftpTarget } from '../src/cluster/transfers';
 
 export async function askSftpTarget(ctx: CommandContext, host?: string, user?: string): Promise<SftpTarget> {
   const h = host ?? (await ctx.ask('SFTP server IP: ')).trim();

@@ -3,7 +3,7 @@ import { CliError, type CommandSpec, type CommandContext } from '../src/cli/comm
 import { parseTrustList, md5Hex, TlvFormatError } from '../src/tlv';
 import { readPhoneConfig } from '../src/phones/config-file';
 import { phoneModel, FEATURES as FEATURE_NAMES } from '../src/phones/models';
-import type { PhoneRow } from '../src/store/repository';
+import type { PhoneRow } from '../src/phones/phone';
 import { javaDate } from '../src/pki';
 
 const REG_TEXT = { reg: 'Registered', unr: 'Unregistered', rej: 'Rejected' } as const;

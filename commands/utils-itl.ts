@@ -1,7 +1,6 @@
 // utils itl reset localkey | remotekey <host> <user> <path/ITLRecovery.p12>
 import { CliError, type CommandSpec, type CommandContext } from '../src/cli/command';
-import { readPkcs12, Pkcs12PasswordError, keyMatchesCertificate } from '../src/pki';
-import { sftpDownload } from '../src/net/sftp-client';
+import { downloadFile, openRecoveryBundle } from '../src/cluster/transfers';
 import type { KeyPair } from '../src/cluster/trustfiles';
 import { requirePublisher } from './common';
 import { askSftpTarget, sftpStep } from './sftp-dialog';
@@ -55,19 +54,9 @@ export const itlCommands: CommandSpec[] = [
     async run(ctx, args) {
       requirePublisher(ctx);
       const target = await askSftpTarget(ctx, args.host, args.userid);
-      const p12 = await sftpStep(() => sftpDownload(target, args.path));
+      const p12 = await sftpStep(() => downloadFile(target, args.path));
       const password = await ctx.ask('Enter the password of ITLRecovery.p12: ', { mask: '*' });
-      let pair: KeyPair;
-      try {
-        pair = readPkcs12(p12, password);
-      } catch (e) {
-        if (e instanceof Pkcs12PasswordError) throw new CliError(['The password of ITLRecovery.p12 is not correct.']);
-        throw new CliError([`${args.path} is not a valid PKCS#12 file.`]);
-      }
-      if (!keyMatchesCertificate(pair.keyPem, pair.certPem) || !pair.keyPem.includes('PRIVATE KEY')) {
-        throw new CliError([`${args.path} does not hold a key pair.`]);
-      }
-      await reset(ctx, pair);
+      await reset(ctx, openRecoveryBundle(p12, password, args.path));
     },
   },
 ];

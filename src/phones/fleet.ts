@@ -7,7 +7,7 @@ import { CALLMANAGER } from '../cluster/cluster';
 import { ITL_FILE } from '../cluster/trustfiles';
 import { ClusterError } from '../cluster/errors';
 import type { TvsEndpoint } from '../cluster/tvs';
-import type { PhoneRow } from '../store/repository';
+import type { PhoneRow } from './phone';
 import type { Lab } from '../lab/lab';
 import type { DueSource } from '../lab/scheduler';
 import { bootPhone, isRollbackItl, type BootEnvironment, type InstalledTrust } from './boot';

@@ -1,5 +1,8 @@
 // Typed access to the store's tables. All SQL lives here; callers wrap calls in Store.transaction.
 import type Database from 'better-sqlite3';
+import type { PhoneRow } from '../phones/phone';
+
+export type { PhoneRow };
 
 export interface ClusterRow {
   name: string;
@@ -68,26 +71,6 @@ export interface TftpFileRow {
   signer: string;
   /** written by utils itl reset: kept until Cisco Tftp starts again */
   reset: number;
-}
-export interface PhoneRow {
-  name: string;
-  /** the cluster whose database holds the device */
-  cluster: string;
-  /** DHCP option 150: the TFTP addresses the phone boots from, comma-separated */
-  tftp: string;
-  position: number;
-  model: string;
-  mac: string;
-  device_pool: string;
-  description: string;
-  ctl_hash: string | null;
-  itl_hash: string | null;
-  config_hash: string | null;
-  reg_state: 'reg' | 'unr' | 'rej';
-  reg_node: string | null;
-  reg_changed_at: string;
-  status: string;
-  reboot_until: string | null;
 }
 export interface EventRow {
   id: number;
