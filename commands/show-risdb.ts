@@ -1,6 +1,6 @@
 // show risdb query phone: the RIS phone table of this node (phones registered, or last seen, here).
 import type { CommandSpec } from '../src/cli/command';
-import { phoneModel } from '../src/phones/models';
+import { phoneModels } from '../src/phones/models';
 
 const COLUMNS = [
   'DeviceName', 'Descr', 'Ipaddr', 'Ipv6addr', 'Ipv4Attr', 'Ipv6Attr', 'MACaddr', 'RegStatus', 'PhoneProtocol', 'DeviceModel',
@@ -18,7 +18,8 @@ export const risdbCommands: CommandSpec[] = [
       const phones = ctx.fleet.phones().filter((p) => p.reg_node === node);
       ctx.lines(['----------- Phone Information -----------', '', '', '', '', COLUMNS.join(', ')]);
       for (const p of phones) {
-        const m = phoneModel(p.model);
+        // A model that left etc/phone-models.yaml still shows, without its type number or load.
+        const m = phoneModels().get(p.model) ?? { enum: 0, sbd: false };
         const epoch = Math.floor(Date.parse(p.reg_changed_at) / 1000);
         const ip = `10.20.${Math.floor(p.position / 250)}.${(p.position % 250) + 2}`;
         const load = m.sbd ? 'sip88xx.14-1-1-0001-136' : '';

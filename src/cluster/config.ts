@@ -81,7 +81,8 @@ function readYaml(file: string): any {
   try {
     return YAML.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
+    // One line: YAML's messages go on with an excerpt of the file.
+    throw new ConfigError(`cannot read ${file}: ${(e as Error).message.split('\n')[0]}`);
   }
 }
 

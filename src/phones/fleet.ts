@@ -47,9 +47,9 @@ function installedTrust(repo: Cluster['repo'], p: PhoneRow): InstalledTrust {
   return { status: p.status, ctl: blob(p.ctl_hash), itl: blob(p.itl_hash), config: blob(p.config_hash) };
 }
 
-/** Simulated milliseconds a phone of `model` takes to boot. */
+/** Simulated milliseconds a phone of `model` takes to boot (a minute for a model no longer known). */
 function bootMs(model: string): number {
-  return phoneModel(model).bootSeconds * 1000;
+  return (phoneModels().get(model)?.bootSeconds ?? 60) * 1000;
 }
 
 /** The phones of one cluster, as its admin and the `sim phone` commands see them. */

@@ -32,7 +32,12 @@ let cache: Map<string, PhoneModel> | null = null;
 
 export function phoneModels(file = path.join(ETC_DIR, 'phone-models.yaml')): Map<string, PhoneModel> {
   if (cache) return cache;
-  const doc = YAML.parse(fs.readFileSync(file, 'utf8'));
+  let doc: any;
+  try {
+    doc = YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`cannot read ${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
   const models = new Map<string, PhoneModel>();
   for (const [name, m] of Object.entries<any>(doc?.models ?? {})) {
     models.set(name, {

@@ -32,7 +32,7 @@ export class ServeProcess {
   }
 
   static serve(dataDir: string, extra: string[] = []): ServeProcess {
-    return new ServeProcess(['serve', '--data', dataDir, '--ssh-port', '0', '--sftp-port', '0', '--tftp-port', '0', '--http-port', '0', '--time-scale', '0', ...extra]);
+    return new ServeProcess(['serve', '--data', dataDir, '--ssh-port', '0', '--sftp-port', '0', '--tftp-port', '0', '--http-port', '0', '--tvs-port', '0', '--time-scale', '0', ...extra]);
   }
 
   /** Waits for the "ssh listening on HOST:PORT (node NAME)" line of each node; node name → port. */
