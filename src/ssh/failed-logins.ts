@@ -74,7 +74,7 @@ export class FailedLogins {
 
   private arm(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => this.flush(), this.opts.windowMs);
+    this.timer = setTimeout(() => this.flush(), Math.min(this.opts.windowMs, 2 ** 31 - 1));
     this.timer.unref();
   }
 }

@@ -56,6 +56,8 @@ export const MAX_CONNECTIONS = DEFAULT_SSH_LIMITS.maxConnections;
 /** Sources whose login failures are remembered for the backoff, and per event window. */
 const MAX_SOURCES = 10_000;
 const MAX_EVENT_SOURCES = 100;
+/** setTimeout's largest delay. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
   const { app, node } = opts;
@@ -67,7 +69,7 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
     { windowMs: limits.failureWindowMs, maxSources: MAX_EVENT_SOURCES, log: (line) => app.log(`ssh ${node}: ${line}`) },
   );
   // A login waiting out its delay does not keep the process alive.
-  const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms).unref()) : Promise.resolve());
+  const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, Math.min(ms, MAX_TIMER_MS)).unref()) : Promise.resolve());
   /** live connections, each with a promise that settles when its socket has closed */
   const connections = new Map<Connection, Promise<void>>();
   const server = new Server({ hostKeys: [opts.hostKey], ident: 'OpenSSH_7.4' }, (client, info) => {
@@ -77,10 +79,19 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
     let user = '';
     let privilege: Privilege = 0;
 
-    const verify = async (name: string, password: string): Promise<boolean> => {
+    /** The password check proper: while it runs the server owes the answer, so the peer is not idle. */
+    const authenticate = async (name: string, password: string): Promise<number | null> => {
+      admission.busy(socket, true);
+      try {
+        return await app.cluster.authenticate(name, password);
+      } finally {
+        admission.busy(socket, false);
+      }
+    };
+    const check = async (name: string, password: string): Promise<boolean> => {
       // A source that has been failing waits its turn first, whichever of its connections asks.
       await sleep(backoff.waitMs(source));
-      const level = await app.cluster.authenticate(name, password);
+      const level = await authenticate(name, password);
       if (level === null) {
         failures.failed(source, name);
         await sleep(backoff.failed(source));
@@ -89,14 +100,6 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
       user = name;
       privilege = level as Privilege;
       return true;
-    };
-    const check = async (name: string, password: string): Promise<boolean> => {
-      admission.busy(socket, true);
-      try {
-        return await verify(name, password);
-      } finally {
-        admission.busy(socket, false);
-      }
     };
 
     acceptPasswords(client, check, limits.maxAuthTries);
