@@ -50,13 +50,6 @@ export class Admission {
     private readonly random: () => number = Math.random,
   ) {}
 
-  get size(): number {
-    return this.all.size;
-  }
-  get unauthenticatedCount(): number {
-    return this.unauthenticated.size;
-  }
-
   /**
    * Takes a new socket or refuses it (false: the socket is already destroyed). When the unauthenticated
    * connections are over MaxStartups' start, a random early drop closes one of them: the unauthenticated
