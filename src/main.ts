@@ -14,19 +14,25 @@ import { ClusterError } from './cluster/errors';
 
 const USAGE = `usage:
   ucmsim serve  [--data DIR] [--lab FILE] [--listen HOST] [--ssh-port N] [--tftp-port N] [--http-port N]
-                [--tvs-port N] [--sftp-port N] [--time-scale X]
+                [--tvs-port N] [--sftp-port N] [--sftp-password-file FILE | --sftp-password PASSWORD]
+                [--time-scale X]
   ucmsim shell  [--data DIR] [--node NAME] [--time-scale X]
   ucmsim init   [--data DIR] [--lab FILE] [--force]
   ucmsim passwd [--data DIR] [--cluster NAME] USER   (reads the new password from the terminal or stdin)
 
   --data DIR       data directory (default ./data)
-  --listen HOST    address the SSH servers listen on (default 127.0.0.1)
+  --listen HOST    address the servers listen on (default 127.0.0.1); any other address is refused while
+                   an account or the lab SFTP server still has its default password
   --ssh-port N     SSH port of the publisher; node i listens on N+i (default 2222; 0 picks free ports)
   --tftp-port N    TFTP port of the publisher; node i uses N+10i (default 6969; 0 picks free ports)
   --http-port N    HTTP port of the publisher, HTTPS on N+1 (CallManager) and N+2 (tomcat);
                    node i uses N+10i.. (default 6970; 0 picks free ports)
   --tvs-port N     TVS (TLS) port of the publisher; node i uses N+i (default 2445; 0 picks free ports)
   --sftp-port N    port of the lab SFTP server (default 2022; 0 picks a free port)
+  --sftp-password-file FILE
+                   the lab SFTP server's password: the first line of FILE (default labsftp)
+  --sftp-password PASSWORD
+                   the same, given on the command line (visible to other local users)
   --time-scale X   wall seconds per simulated second (default 1; 0 makes every wait instant;
                    otherwise 0.001 to 1000)
   --lab FILE       the lab to build in an empty data directory: one cluster (etc/cluster.yaml, the
@@ -35,6 +41,8 @@ const USAGE = `usage:
 `;
 
 class UsageError extends Error {}
+/** The command line is valid but unsafe; said in one line, without the usage text. */
+class Refused extends Error {}
 
 interface Flags {
   [name: string]: string | boolean;
@@ -69,7 +77,55 @@ function numberFlag(flags: Flags, name: string, dflt: number, ok: (n: number) =>
   return n;
 }
 
-const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^(::ffff:)?127\./i.test(host);
+
+/** Passwords anyone can look up: the shipped CLI default and the lab SFTP default. */
+const WELL_KNOWN_PASSWORDS = [DEFAULT_PASSWORD, LAB_SFTP.password];
+/** Ms a stop may take before the process exits anyway (connections are cut after 2 s). */
+const STOP_DEADLINE_MS = 4000;
+
+/** The lab SFTP password from --sftp-password-file or --sftp-password; undefined for the default. */
+function sftpPasswordFlag(flags: Flags): string | undefined {
+  if (flags['sftp-password'] !== undefined && flags['sftp-password-file'] !== undefined) {
+    throw new UsageError('give --sftp-password or --sftp-password-file, not both');
+  }
+  let password: string;
+  if (flags['sftp-password-file'] !== undefined) {
+    const file = String(flags['sftp-password-file']);
+    try {
+      password = fs.readFileSync(file, 'utf8').split(/\r?\n/)[0];
+    } catch (e) {
+      throw new UsageError(`cannot read --sftp-password-file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  } else if (flags['sftp-password'] !== undefined) {
+    password = String(flags['sftp-password']);
+  } else {
+    return undefined;
+  }
+  if (!WELL_KNOWN_PASSWORDS.includes(password) && (password.length < 8 || password.length > 128)) {
+    throw new UsageError('the lab SFTP password must be 8 to 128 characters');
+  }
+  return password;
+}
+
+/** Accounts whose password is one anyone can look up. */
+async function accountsWithKnownPasswords(dataDir: string, timeScale: number): Promise<string[]> {
+  const probe = new App({ dataDir, timeScale });
+  // Every cluster of the lab: `ucmsim passwd USER` changes the account on all of them.
+  const users = [...probe.lab.clusters.values()].flatMap((c) => c.users());
+  probe.close();
+  const weak: string[] = [];
+  for (const u of users) {
+    if (weak.includes(u.name)) continue;
+    for (const pw of WELL_KNOWN_PASSWORDS) {
+      if (await verifyPassword(pw, u.password_hash)) {
+        weak.push(u.name);
+        break;
+      }
+    }
+  }
+  return weak;
+}
 
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
@@ -100,7 +156,7 @@ async function ensureCluster(dataDir: string, configFile: string | undefined, lo
 }
 
 async function serve(argv: string[]): Promise<void> {
-  const { flags } = parseFlags(argv, { data: 'value', listen: 'value', 'ssh-port': 'value', 'tftp-port': 'value', 'http-port': 'value', 'tvs-port': 'value', 'sftp-port': 'value', 'time-scale': 'value', config: 'value', lab: 'value' });
+  const { flags } = parseFlags(argv, { data: 'value', listen: 'value', 'ssh-port': 'value', 'tftp-port': 'value', 'http-port': 'value', 'tvs-port': 'value', 'sftp-port': 'value', 'sftp-password': 'value', 'sftp-password-file': 'value', 'time-scale': 'value', config: 'value', lab: 'value' });
   const dataDir = path.resolve(String(flags.data ?? 'data'));
   const host = String(flags.listen ?? '127.0.0.1');
   const basePort = numberFlag(flags, 'ssh-port', 2222, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
@@ -110,6 +166,7 @@ async function serve(argv: string[]): Promise<void> {
   const tftpPort = port('tftp-port', 6969);
   const httpPort = port('http-port', 6970);
   const tvsPort = port('tvs-port', 2445);
+  const sftpPassword = sftpPasswordFlag(flags);
   const release = acquireServeLock(dataDir);
   let sim: Simulator | null = null;
   try {
@@ -118,14 +175,27 @@ async function serve(argv: string[]): Promise<void> {
     const admin = probe.cluster.users().find((u) => u.privilege === 4);
     probe.close();
     const defaultPassword = admin ? await verifyPassword(DEFAULT_PASSWORD, admin.password_hash) : false;
-    if (!isLoopback(host) && defaultPassword) {
-      throw new UsageError(`refusing to listen on ${host} while ${admin!.name} still has the default password; run: ucmsim passwd --data ${dataDir} ${admin!.name}`);
+    const sftpWellKnown = sftpPassword === undefined || WELL_KNOWN_PASSWORDS.includes(sftpPassword);
+    if (!isLoopback(host)) {
+      // Every account logs in from anywhere once off loopback, and so does the lab SFTP user.
+      const weak = await accountsWithKnownPasswords(dataDir, timeScale);
+      const why: string[] = [];
+      if (weak.length) {
+        const one = weak.length === 1;
+        why.push(`account${one ? '' : 's'} ${weak.join(', ')} still ha${one ? 's' : 've'} a default password (change it: ucmsim passwd --data ${dataDir} ${one ? weak[0] : 'USER'})`);
+      }
+      if (sftpWellKnown) {
+        why.push(`the lab SFTP user ${LAB_SFTP.username} has the well-known password ${sftpPassword ?? LAB_SFTP.password} (set another: --sftp-password-file FILE)`);
+      }
+      if (why.length) throw new Refused(`refusing to listen on ${host}: ${why.join('; ')}`);
     }
-    sim = await startSimulator({ dataDir, host, basePort, sftpPort, tftpPort, httpPort, tvsPort, timeScale, log: (m) => console.error(m) });
+    sim = await startSimulator({ dataDir, host, basePort, sftpPort, tftpPort, httpPort, tvsPort, timeScale, sftpPassword, log: (m) => console.error(m) });
     const what = { ssh: 'ssh', tftp: 'tftp', http: 'http', 'https-callmanager': 'https (CallManager certificate)', 'https-tomcat': 'https (tomcat certificate)', tvs: 'tvs' };
     for (const l of sim.listeners) console.log(`${what[l.kind]} listening on ${l.host}:${l.port} (node ${l.node})`);
     const lab = sim.sftp!;
-    console.log(`lab sftp listening on ${lab.host}:${lab.port} (user ${LAB_SFTP.username}, password ${LAB_SFTP.password}, files in ${lab.root})`);
+    // A password the user chose is theirs to know; only the public default is printed.
+    const labPassword = sftpWellKnown && isLoopback(host) ? `password ${sftpPassword ?? LAB_SFTP.password}` : 'password as given';
+    console.log(`lab sftp listening on ${lab.host}:${lab.port} (user ${LAB_SFTP.username}, ${labPassword}, files in ${lab.root})`);
     const first = [...sim.ssh.values()][0];
     const pw = defaultPassword ? ` (password: ${DEFAULT_PASSWORD})` : '';
     console.log(`log in: ssh -p ${first.port} ${admin?.name ?? 'admin'}@${host}${pw}`);
@@ -136,6 +206,13 @@ async function serve(argv: string[]): Promise<void> {
   const running = sim;
   const stop = () => {
     console.log('stopping');
+    // Peers that never close are cut by the servers; this is the backstop if anything still hangs.
+    const deadline = setTimeout(() => {
+      console.error(`stopping: not all connections closed within ${STOP_DEADLINE_MS / 1000} s; exiting anyway`);
+      release();
+      process.exit(0);
+    }, STOP_DEADLINE_MS);
+    deadline.unref();
     void running.close().finally(() => {
       release();
       process.exit(0);
@@ -264,8 +341,8 @@ export async function main(argv: string[]): Promise<void> {
     else throw new UsageError(`unknown command ${cmd}`);
   } catch (e) {
     if (e instanceof UsageError) process.stderr.write(`ucmsim: ${e.message}\n\n${USAGE}`);
-    else if (e instanceof DataDirInUse || e instanceof ConfigError || e instanceof ClusterError) process.stderr.write(`ucmsim: ${e.message}\n`);
+    else if (e instanceof DataDirInUse || e instanceof ConfigError || e instanceof ClusterError || e instanceof Refused) process.stderr.write(`ucmsim: ${e.message}\n`);
     else process.stderr.write(`ucmsim: ${(e as Error).stack ?? e}\n`);
-    process.exit(e instanceof UsageError ? 2 : 1);
+    process.exit(e instanceof UsageError || e instanceof Refused ? 2 : 1);
   }
 }

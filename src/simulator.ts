@@ -26,6 +26,8 @@ export interface SimulatorOptions {
   authFailDelayMs?: number;
   /** the lab SFTP server's port (0 = a free one); null or absent leaves it out */
   sftpPort?: number | null;
+  /** the lab SFTP user's password (LAB_SFTP.password when absent) */
+  sftpPassword?: string;
   /** the publisher's TFTP port (6969 by default in serve); null or absent leaves file service out */
   tftpPort?: number | null;
   /** the publisher's HTTP port (6970 by default in serve); HTTPS is on the next two */
@@ -116,7 +118,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     if (opts.sftpPort !== null && opts.sftpPort !== undefined) {
       sftp = await startLabSftpServer({
         root: path.join(opts.dataDir, LAB_SFTP.dir), host, port: opts.sftpPort,
-        username: LAB_SFTP.username, password: LAB_SFTP.password, hostKey,
+        username: LAB_SFTP.username, password: opts.sftpPassword ?? LAB_SFTP.password, hostKey,
       });
     }
   } catch (e) {

@@ -32,6 +32,9 @@ export interface SessionDeps {
   log?(message: string): void;
 }
 
+/** setTimeout's largest delay. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 class Interrupted extends Error {
   constructor() {
     super('Control-C pressed');
@@ -89,13 +92,20 @@ export class CliSession implements SessionControl {
 
   /** Restarts the idle clock; a session idle at the prompt for its timeout is logged off. */
   private touch(): void {
+    this.armIdle(Date.now() + this.idleMinutes * (this.deps.idleMsPerMinute ?? 60_000));
+  }
+
+  /** setTimeout fires at once past 2^31-1 ms (24.8 days; 99999 minutes is 69 days): wait in steps. */
+  private armIdle(deadline: number): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.closed) return;
+    const left = deadline - Date.now();
     this.idleTimer = setTimeout(() => {
+      if (Date.now() < deadline) return this.armIdle(deadline);
       if (this.running) return this.touch();
       this.write(`\r\nCLI session timed out after ${this.idleMinutes} minutes of inactivity.\r\n`);
       this.close(0);
-    }, this.idleMinutes * (this.deps.idleMsPerMinute ?? 60_000));
+    }, Math.max(0, Math.min(left, MAX_TIMER_MS)));
     this.idleTimer.unref();
   }
 

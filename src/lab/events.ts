@@ -16,7 +16,8 @@ type ServiceChange = { service: string; from: unknown; to: unknown };
 export interface EventPayloads {
   'cluster-created': { nodes: string[]; version: string; certificates: number };
   login: { from: string };
-  'login-failed': { from: string };
+  /** the first failure of a source in a window, then one event with the count of the rest */
+  'login-failed': { from: string; count?: number; users?: string[]; sources?: number };
   logout: { from: string };
   'password-changed': { user: string };
   'service-start': ServiceChange;

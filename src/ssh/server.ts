@@ -1,10 +1,35 @@
 // The SSH door to one node: password and keyboard-interactive auth, pty and window-change,
 // an interactive shell running a CLI session. Like CUCM, it offers no exec and no subsystems.
+// Connections are admitted, timed and stopped as sshd does it (see admission.ts); password guessing is
+// slowed per source and its failures are logged in aggregate.
 import net from 'node:net';
 import { Server, type Connection } from 'ssh2';
-import { acceptPasswords } from './auth';
+import { acceptPasswords, MAX_AUTH_TRIES } from './auth';
+import { Admission, DEFAULT_ADMISSION, type AdmissionLimits } from './admission';
+import { SourceBackoff } from './backoff';
+import { FailedLogins } from './failed-logins';
 import type { App } from '../app';
 import type { Privilege } from '../cli/command';
+
+/** Everything that bounds what unauthenticated peers can cost; tests shorten the times. */
+export interface SshLimits extends AdmissionLimits {
+  /** failed passwords before a connection is dropped (sshd's MaxAuthTries) */
+  maxAuthTries: number;
+  /** the longest a source's backoff makes an attempt wait */
+  maxAuthDelayMs: number;
+  /** a source's failures are forgotten after this long without one */
+  backoffForgetMs: number;
+  /** failed logins from one source in this window become at most two events */
+  failureWindowMs: number;
+}
+
+export const DEFAULT_SSH_LIMITS: SshLimits = {
+  ...DEFAULT_ADMISSION,
+  maxAuthTries: MAX_AUTH_TRIES,
+  maxAuthDelayMs: 30_000,
+  backoffForgetMs: 10 * 60_000,
+  failureWindowMs: 60_000,
+};
 
 export interface SshServerOptions {
   app: App;
@@ -12,8 +37,11 @@ export interface SshServerOptions {
   hostKey: Buffer;
   host: string;
   port: number;
-  /** delay before a failed login is answered */
+  /** delay before a source's first failed login is answered; it doubles per further failure */
   authFailDelayMs: number;
+  limits?: Partial<SshLimits>;
+  /** random numbers for the early drop (tests make it predictable) */
+  random?: () => number;
 }
 
 export interface RunningServer {
@@ -23,30 +51,52 @@ export interface RunningServer {
 }
 
 /** Connections one node's SSH server keeps at most. */
-export const MAX_CONNECTIONS = 1000;
+export const MAX_CONNECTIONS = DEFAULT_SSH_LIMITS.maxConnections;
+
+/** Sources whose login failures are remembered for the backoff, and per event window. */
+const MAX_SOURCES = 10_000;
+const MAX_EVENT_SOURCES = 100;
+/** setTimeout's largest delay. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
+  // A node's accounts and events are its cluster's.
+  const cluster = opts.app.lab.clusterOf(opts.node);
   const { app, node } = opts;
+  const limits: SshLimits = { ...DEFAULT_SSH_LIMITS, ...opts.limits };
+  const admission = new Admission(limits, opts.random);
+  const backoff = new SourceBackoff({ baseMs: opts.authFailDelayMs, maxMs: limits.maxAuthDelayMs, forgetMs: limits.backoffForgetMs, maxSources: MAX_SOURCES });
+  const failures = new FailedLogins(
+    (e) => cluster.record({ node, user: e.user, command: '' }, 'login-failed', e.change),
+    { windowMs: limits.failureWindowMs, maxSources: MAX_EVENT_SOURCES, log: (line) => app.log(`ssh ${node}: ${line}`) },
+  );
+  // A login waiting out its delay does not keep the process alive.
+  const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, Math.min(ms, MAX_TIMER_MS)).unref()) : Promise.resolve());
   /** live connections, each with a promise that settles when its socket has closed */
   const connections = new Map<Connection, Promise<void>>();
   const server = new Server({ hostKeys: [opts.hostKey], ident: 'OpenSSH_7.4' }, (client, info) => {
-    // Hundreds of sessions are expected; beyond the cap a connection is closed before it costs more.
-    if (connections.size >= MAX_CONNECTIONS) {
-      client.end();
-      return;
-    }
     connections.set(client, new Promise((done) => client.once('close', () => done())));
-    // Without TCP_NODELAY each keystroke echo waits on a delayed ACK (tens of ms).
-    (client as unknown as { _sock?: net.Socket })._sock?.setNoDelay(true);
+    const socket = admission.find(info.ip, info.port);
+    const source = info.ip ?? 'unknown';
     let user = '';
     let privilege: Privilege = 0;
 
+    /** The password check proper: while it runs the server owes the answer, so the peer is not idle. */
+    const authenticate = async (name: string, password: string): Promise<number | null> => {
+      admission.busy(socket, true);
+      try {
+        return await cluster.authenticate(name, password);
+      } finally {
+        admission.busy(socket, false);
+      }
+    };
     const check = async (name: string, password: string): Promise<boolean> => {
-      const level = await app.cluster.authenticate(name, password);
+      // A source that has been failing waits its turn first, whichever of its connections asks.
+      await sleep(backoff.waitMs(source));
+      const level = await authenticate(name, password);
       if (level === null) {
-        app.cluster.record({ node, user: name, command: '' }, 'login-failed', { from: info.ip });
-        app.log(`ssh ${node}: failed login for ${JSON.stringify(name)} from ${info.ip}`);
-        await new Promise((r) => setTimeout(r, opts.authFailDelayMs));
+        failures.failed(source, name);
+        await sleep(backoff.failed(source));
         return false;
       }
       user = name;
@@ -54,10 +104,11 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
       return true;
     };
 
-    acceptPasswords(client, check);
+    acceptPasswords(client, check, limits.maxAuthTries);
 
     client.on('ready', () => {
-      app.cluster.record({ node, user, command: '' }, 'login', { from: info.ip });
+      admission.authenticated(socket);
+      cluster.record({ node, user, command: '' }, 'login', { from: info.ip });
       client.on('session', (acceptSession) => {
         const channel = acceptSession();
         const size = { cols: 80, rows: 24 };
@@ -108,22 +159,34 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
     });
     client.on('close', () => {
       connections.delete(client);
-      if (user) app.cluster.record({ node, user, command: '' }, 'logout', { from: info.ip });
+      if (user) cluster.record({ node, user, command: '' }, 'logout', { from: info.ip });
     });
   });
 
+  // Our own listener hands sockets to ssh2, so that admission sees them from the first byte.
+  const listener = net.createServer((sock) => {
+    if (!admission.admit(sock)) return;
+    // Without TCP_NODELAY each keystroke echo waits on a delayed ACK (tens of ms).
+    sock.setNoDelay(true);
+    server.injectSocket(sock);
+  });
+
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      const addr = server.address() as net.AddressInfo;
+    listener.once('error', reject);
+    listener.listen(opts.port, opts.host, () => {
+      listener.off('error', reject);
+      listener.on('error', (e) => app.log(`ssh ${node}: ${e.message}`)); // e.g. EMFILE on accept
+      const addr = listener.address() as net.AddressInfo;
       resolve({
         host: opts.host,
         port: addr.port,
-        // Resolves once every connection has closed, so nothing writes to the store after it.
+        // Resolves once every connection has closed, so nothing writes to the store after it. Peers that
+        // do not close are cut after a short grace.
         close: async () => {
-          const closing = new Promise<void>((done) => server.close(() => done()));
+          const closing = new Promise<void>((done) => listener.close(() => done()));
           for (const c of connections.keys()) c.end();
-          await Promise.all([closing, ...connections.values()]);
+          await Promise.all([closing, admission.close(), ...connections.values()]);
+          failures.close();
         },
       });
     });

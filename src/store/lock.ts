@@ -2,6 +2,7 @@
 // that no longer exists (kill -9) is taken over.
 import fs from 'node:fs';
 import path from 'node:path';
+import { makePrivateDir, PRIVATE_FILE } from './modes';
 
 export const LOCK_FILE = 'serve.lock';
 
@@ -31,11 +32,11 @@ export function lockOwner(dir: string): number | null {
 }
 
 export function acquireServeLock(dir: string): () => void {
-  fs.mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   const file = path.join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o644 });
+      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: PRIVATE_FILE });
       return () => {
         try {
           if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);

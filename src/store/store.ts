@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations';
+import { makePrivateDir, privateFile, tightenDir, tightenFile } from './modes';
 
 export const STORE_FILE = 'ucmsim.db';
 
@@ -11,9 +12,14 @@ export class Store {
   private constructor(readonly db: Database.Database, readonly dir: string) {}
 
   static open(dir: string): Store {
-    fs.mkdirSync(dir, { recursive: true });
-    const db = new Database(path.join(dir, STORE_FILE));
+    makePrivateDir(dir);
+    tightenDir(dir);
+    const file = path.join(dir, STORE_FILE);
+    // SQLite would create the file 0644 (and its WAL and SHM files with the same mode): create it 0600 first.
+    privateFile(file);
+    const db = new Database(file);
     db.pragma('journal_mode = WAL');
+    for (const f of [`${file}-wal`, `${file}-shm`]) tightenFile(f);
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 10000');
