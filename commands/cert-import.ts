@@ -1,9 +1,8 @@
 // set cert import own|trust <unit> (the certificate fetched over SFTP), set cert delete <unit> <file>.
 import { CliError, type CommandSpec, type CommandContext } from '../src/cli/command';
 import { csrFor, deleteTrustCertificate, importSignedCertificate, importTrustCertificate, listCsrs, trustStoreNamed, TRUST_STORES } from '../src/cluster/csr';
-import { unitDefinition } from '../src/cluster/units';
 import { downloadFile } from '../src/cluster/transfers';
-import { requirePublisher } from './common';
+import { requireUnitHere } from './common';
 import { askSftpTarget, sftpStep } from './sftp-dialog';
 
 type Completion = { cluster: CommandContext['cluster']; node: string };
@@ -59,7 +58,7 @@ export const certImportCommands: CommandSpec[] = [
       'become active.',
     ],
     async run(ctx, args) {
-      if (unitDefinition(args.unit)?.unit === 'CAPF') requirePublisher(ctx);
+      requireUnitHere(ctx, args.unit);
       // Refuse an unknown unit or a missing CSR before asking for the server.
       await csrFor(ctx.cluster, ctx.session.node, args.unit);
       const content = await fetchCertificateFile(ctx);

@@ -1,8 +1,7 @@
 // set csr gen <unit>, show csr list own, show csr own <unit>.
 import { CliError, type CommandSpec, type CommandContext } from '../src/cli/command';
 import { generateCsr, listCsrs, findCsr, NO_CSR_UNITS } from '../src/cluster/csr';
-import { unitDefinition } from '../src/cluster/units';
-import { requirePublisher } from './common';
+import { requireUnitHere } from './common';
 
 type Completion = { cluster: CommandContext['cluster']; node: string };
 
@@ -21,8 +20,7 @@ export const csrCommands: CommandSpec[] = [
     ],
     example: ['admin:set csr gen tomcat', 'Successfully Generated CSR for tomcat.'],
     async run(ctx, args) {
-      const def = unitDefinition(args.unit);
-      if (def?.unit === 'CAPF') requirePublisher(ctx);
+      requireUnitHere(ctx, args.unit);
       const { def: done } = await generateCsr(ctx.cluster, ctx.actor, args.unit);
       ctx.line(`Successfully Generated CSR for ${done.unit}.`);
     },

@@ -4,7 +4,7 @@ import { regenerateCertificate } from '../src/cluster/certificates';
 import { resolveRegenSpec, type RegenChoice } from '../src/cluster/keyrules';
 import { UNITS } from '../src/cluster/units';
 import { certificateInfo, javaDate, type HashName } from '../src/pki';
-import { requirePublisher } from './common';
+import { requireUnitHere } from './common';
 
 const ITLRECOVERY_WARNING = [
   '',
@@ -26,7 +26,7 @@ const unitArg = {
 async function regen(ctx: CommandContext, typed: string, choice?: RegenChoice): Promise<void> {
   const unit = UNITS.find((u) => u.unit.toLowerCase() === typed.toLowerCase())?.unit;
   if (!unit) throw new CliError([`Invalid unit ${typed}. Valid units: ${UNITS.map((u) => u.unit).join(', ')}`]);
-  if (unit === 'ITLRecovery' || (unit === 'CAPF' && ctx.cluster.profile.capfPublisherOnly)) requirePublisher(ctx);
+  requireUnitHere(ctx, unit);
   const existing = ctx.cluster.ownCertificate(ctx.session.node, unit);
   if (!existing) throw new CliError([`There is no ${unit} certificate on this node.`]);
   // Refuse a choice the unit cannot take before asking anything.

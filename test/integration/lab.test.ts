@@ -130,6 +130,15 @@ describe('integration: a lab of two clusters (etc/labs/two-clusters.yaml)', func
     await waitUntil(() => fleet.phones().every((p) => p.reboot_until === null && p.reg_state === 'reg'), 20000, 'every phone registered again');
   });
 
+  it('CAPF is publisher-only by one rule: on 12.5 a subscriber has its own, on 14 it does not', async () => {
+    const old = await login('old-sub1');
+    assert.match(await old.run('set csr gen CAPF'), /Successfully Generated CSR for CAPF\./);
+    const fresh = await login('new-sub1');
+    const refused = await fresh.run('set csr gen CAPF');
+    assert.match(refused, /can be run only on the publisher \(new-pub\)/);
+    assert.match(await fresh.run('set cert regen CAPF'), /can be run only on the publisher \(new-pub\)/);
+  });
+
   it('sim events refuses absurd counts and changes nothing', async () => {
     const sh = await login('new-pub');
     for (const bad of ['0', '1001', '99999999999999999999', 'ten']) {
