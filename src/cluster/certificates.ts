@@ -63,6 +63,22 @@ export function trustFileFor(certPem: string): string {
   return `${base.replace(/[\s/\\]+/g, '_')}.pem`;
 }
 
+/**
+ * Puts a certificate in `store` on every node of the cluster (each node keeps its own copy), in place
+ * of the one it `replaces` if that one had another name; returns its file name. Inside the caller's
+ * transaction.
+ */
+export function trustOnEveryNode(cluster: Cluster, store: string, certPem: string, description: string, replaces?: string): string {
+  const file = trustFileFor(certPem);
+  const oldFile = replaces ? trustFileFor(replaces) : null;
+  const at = cluster.clock.now().toISOString();
+  for (const n of cluster.nodes()) {
+    if (oldFile && oldFile !== file) cluster.repo.deleteTrust(n.name, store, oldFile);
+    cluster.repo.upsertTrust({ node: n.name, store, file, cert_pem: certPem, description, added_at: at });
+  }
+  return file;
+}
+
 /** Makes a pending certificate the one in use, updates every node's trust store and the ITLs. */
 export function activate(cluster: Cluster, actor: Actor | null, cert: CertificateRow): void {
   const previous = cluster.repo.certificate(cert.node, cert.unit, 'active');
@@ -70,14 +86,7 @@ export function activate(cluster: Cluster, actor: Actor | null, cert: Certificat
   cluster.repo.setCertificateStatus(cert.id, 'active');
   const def = unitDefinition(cert.unit)!;
   if (def.trustStore && cert.description === SELF_SIGNED_DESCRIPTION) {
-    const file = trustFileFor(cert.cert_pem);
-    const oldFile = previous ? trustFileFor(previous.cert_pem) : null;
-    for (const n of cluster.nodes()) {
-      if (oldFile && oldFile !== file) cluster.repo.deleteTrust(n.name, def.trustStore, oldFile);
-      cluster.repo.upsertTrust({
-        node: n.name, store: def.trustStore, file, cert_pem: cert.cert_pem, description: cert.description, added_at: cluster.clock.now().toISOString(),
-      });
-    }
+    trustOnEveryNode(cluster, def.trustStore, cert.cert_pem, cert.description, previous?.cert_pem);
   }
   cluster.record(actor, 'certificate-activated', { node: cert.node, unit: cert.unit, serial: certificateInfo(cert.cert_pem).serialHex });
   cluster.refreshTrustFiles(actor);

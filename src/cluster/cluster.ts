@@ -17,7 +17,7 @@ import type { TftpFileRow, PhoneRow, UserRow } from '../store/repository';
 import type { PhoneConfigInput } from '../phones/config-file';
 import { activatePending } from './certificates';
 import { ClusterError } from './errors';
-import { UNITS } from './units';
+import { unitOrder } from './units';
 
 export type { Actor };
 
@@ -219,8 +219,7 @@ export class Cluster {
 
   /** The certificates in use, in the order `show cert list own` prints the units. */
   ownCertificates(node: string): CertificateRow[] {
-    const order = (c: CertificateRow) => UNITS.findIndex((u) => u.unit === c.unit);
-    return this.repo.certificates(node, 'active').sort((a, b) => order(a) - order(b));
+    return this.repo.certificates(node, 'active').sort((a, b) => unitOrder(a.unit) - unitOrder(b.unit));
   }
   ownCertificate(node: string, unit: string): CertificateRow | undefined {
     return this.ownCertificates(node).find((c) => c.unit.toLowerCase() === unit.toLowerCase());

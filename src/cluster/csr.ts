@@ -5,8 +5,8 @@ import { X509Certificate } from 'node:crypto';
 import { createCsr, certificateInfo, keyMatchesCertificate } from '../pki';
 import type { Cluster, Actor } from './cluster';
 import { ClusterError } from './errors';
-import { unitOnNode, trustFileFor } from './certificates';
-import { UNITS, unitDefinition, type UnitDefinition } from './units';
+import { unitOnNode, trustFileFor, trustOnEveryNode } from './certificates';
+import { UNITS, unitDefinition, unitOrder, type UnitDefinition } from './units';
 import type { CertificateRow, CsrRow } from '../store/repository';
 
 /** The description `show cert list trust` gives a certificate imported into a trust store. */
@@ -85,8 +85,7 @@ export function csrFor(cluster: Cluster, node: string, unit: string): { def: Uni
 
 /** This node's CSRs, in the order `show cert list own` prints the units. */
 export function listCsrs(cluster: Cluster, node: string): CsrRow[] {
-  const order = (c: CsrRow) => UNITS.findIndex((u) => u.unit === c.unit);
-  return cluster.repo.csrs(node).sort((a, b) => order(a) - order(b));
+  return cluster.repo.csrs(node).sort((a, b) => unitOrder(a.unit) - unitOrder(b.unit));
 }
 
 /** `tomcat` or `tomcat/tomcat.csr` → the CSR, or undefined. */
@@ -164,16 +163,14 @@ function identityUse(cluster: Cluster, certPem: string): { node: string; unit: s
 /** Adds a certificate to `store` on every node (inside the caller's transaction); returns its file name. */
 function addTrustEverywhere(cluster: Cluster, store: string, certPem: string, description: string): string {
   const file = trustFileFor(certPem);
-  const now = cluster.clock.now().toISOString();
   for (const n of cluster.nodes()) {
     const existing = cluster.repo.trust(n.name, store).find((t) => t.file === file);
     if (existing && !sameCertificate(existing.cert_pem, certPem)) {
       const use = identityUse(cluster, existing.cert_pem);
       if (use) throw new ClusterError(`${store}/${file} is the ${use.unit} certificate of ${use.node}; a different certificate with that name cannot replace it.`);
     }
-    cluster.repo.upsertTrust({ node: n.name, store, file, cert_pem: certPem, description, added_at: now });
   }
-  return file;
+  return trustOnEveryNode(cluster, store, certPem, description);
 }
 
 // --- importing ----------------------------------------------------------------------------------

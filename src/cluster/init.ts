@@ -2,12 +2,12 @@
 // state, real certificates for every unit, and the trust stores a fresh install fills.
 import crypto from 'node:crypto';
 import { createSelfSigned, type IssuedCertificate } from '../pki';
-import { trustFileFor } from './certificates';
+import { trustOnEveryNode } from './certificates';
 import type { Store } from '../store/store';
 import { Repository } from '../store/repository';
 import type { ClusterConfig, LabConfig, UserConfig } from './config';
 import { versionProfile } from './versions';
-import { unitsOnNode, unitSubject, SELF_SIGNED_DESCRIPTION, DEFAULT_VALIDITY_YEARS, type UnitDefinition } from './units';
+import { unitsOnNode, unitSubject, unitDefinition, SELF_SIGNED_DESCRIPTION, DEFAULT_VALIDITY_YEARS, type UnitDefinition } from './units';
 import { NOT_ACTIVATED } from './services';
 import { validityEnd } from './keyrules';
 import { Lab } from '../lab/lab';
@@ -34,6 +34,13 @@ export async function initializeLab(store: Store, lab: LabConfig, users: UserCon
     // Activating Cisco Tftp builds each node's ITL; then every phone boots for the first time.
     const world = new Lab({ dataDir: store.dir, timeScale: 0 }, store);
     for (const c of world.clusters.values()) {
+      // Every node keeps every node's certificate of a unit in the unit's trust store.
+      for (const n of c.nodes()) {
+        for (const cert of c.ownCertificates(n.name)) {
+          const store = unitDefinition(cert.unit)?.trustStore;
+          if (store) trustOnEveryNode(c, store, cert.cert_pem, cert.description);
+        }
+      }
       c.refreshTrustFiles(null);
       world.fleetOf(c.name).create(null);
     }
@@ -95,15 +102,6 @@ function insertCluster(repo: Repository, cfg: ClusterConfig, position: number, u
         node, unit: def.unit, status: 'active', cert_pem: c.certPem, key_pem: c.keyPem,
         description: SELF_SIGNED_DESCRIPTION, created_at: at,
       });
-      // Every node keeps every node's certificate of this unit in the matching trust store.
-      if (def.trustStore) {
-        for (const n of cfg.nodes) {
-          repo.upsertTrust({
-            node: n.name, store: def.trustStore, file: trustFileFor(c.certPem), cert_pem: c.certPem,
-            description: SELF_SIGNED_DESCRIPTION, added_at: at,
-          });
-        }
-      }
     });
     for (const u of users) repo.upsertUser({ cluster: cfg.name, name: u.name, privilege: u.privilege, password_hash: u.passwordHash });
     for (const [name, value] of Object.entries(cfg.enterpriseParameters)) repo.setEnterpriseParameter(cfg.name, name, value);

@@ -30,6 +30,11 @@ export const UNITS: UnitDefinition[] = [
   { unit: 'TVS', keyType: 'RSA', keySize: 2048, hash: 'SHA256', publisherOnly: () => false, relatedServices: ['Cisco Trust Verification Service'] },
 ];
 
+/** Where a unit stands in `show cert list own` (and every other per-unit listing). */
+export function unitOrder(unit: string): number {
+  return UNITS.findIndex((u) => u.unit === unit);
+}
+
 export function unitDefinition(unit: string): UnitDefinition | undefined {
   return UNITS.find((u) => u.unit.toLowerCase() === unit.toLowerCase());
 }
