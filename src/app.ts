@@ -53,6 +53,9 @@ export class App {
       get rows() {
         return term.rows;
       },
+      get congested() {
+        return term.congested;
+      },
     };
     const session = new CliSession(
       wrapped,

@@ -9,6 +9,7 @@ import { hashPassword, verifyPassword, DEFAULT_PASSWORD } from './cluster/passwo
 import { App } from './app';
 import { startSimulator, LAB_SFTP, type Simulator } from './simulator';
 import type { Privilege } from './cli/command';
+import { OutputFlow } from './cli/output-flow';
 
 const USAGE = `usage:
   ucmsim serve  [--data DIR] [--listen HOST] [--ssh-port N] [--tftp-port N] [--http-port N] [--sftp-port N]
@@ -145,13 +146,24 @@ async function shell(argv: string[]): Promise<void> {
   const admin = app.cluster.repo.users().find((u) => u.privilege === 4) ?? { name: 'admin', privilege: 4 };
   const stdin = process.stdin;
   if (stdin.isTTY) stdin.setRawMode(true);
+  const flow = new OutputFlow(process.stdout, {
+    pause: () => stdin.pause(),
+    resume: () => {
+      stdin.resume();
+      session.resume();
+    },
+  });
   const session = app.openSession(
     {
-      write: (s) => process.stdout.write(s),
+      write: (s) => flow.write(s),
+      get congested() {
+        return flow.congested;
+      },
       close: (code) => {
         if (stdin.isTTY) stdin.setRawMode(false);
         app.close();
-        process.exit(code);
+        // Exit once the output has gone out to a pipe or file.
+        process.stdout.write('', () => process.exit(code));
       },
       get cols() {
         return process.stdout.columns || 80;
@@ -164,8 +176,10 @@ async function shell(argv: string[]): Promise<void> {
     admin.privilege as Privilege,
     node,
   );
+  // Piped input: nobody answers the pager; at its end the queued lines still run, then the shell exits.
+  if (!stdin.isTTY) session.pagination = false;
   stdin.on('data', (d) => session.input(d));
-  stdin.on('end', () => session.close(0));
+  stdin.on('end', () => session.endInput());
   session.start();
 }
 

@@ -5,6 +5,7 @@ import { Server, type Connection } from 'ssh2';
 import { acceptPasswords } from './auth';
 import type { App } from '../app';
 import type { Privilege } from '../cli/command';
+import { OutputFlow } from '../cli/output-flow';
 
 export interface SshServerOptions {
   app: App;
@@ -62,7 +63,9 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
         const channel = acceptSession();
         const size = { cols: 80, rows: 24 };
         let started = false;
+        let pty = false;
         channel.on('pty', (accept, _reject, p) => {
+          pty = true;
           size.cols = p.cols || 80;
           size.rows = p.rows || 24;
           accept?.();
@@ -79,9 +82,24 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
           if (started) return;
           started = true;
           const stream = accept();
+          const flow = new OutputFlow(stream, {
+            pause: () => stream.pause(),
+            resume: () => {
+              stream.resume();
+              cli.resume();
+            },
+            overflow: () => {
+              app.log(`ssh ${node}: dropped a session of ${user} from ${info.ip}: its client does not read its output`);
+              cli.close(0);
+              (client as unknown as { _sock?: net.Socket })._sock?.destroy();
+            },
+          });
           const cli = app.openSession(
             {
-              write: (s) => stream.write(s),
+              write: (s) => flow.write(s),
+              get congested() {
+                return flow.congested;
+              },
               close: (code) => {
                 stream.exit(code);
                 stream.end();
@@ -97,7 +115,11 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
             privilege,
             node,
           );
+          // Without a terminal (ssh -T, a piped script) nobody answers the pager.
+          if (!pty) cli.pagination = false;
           stream.on('data', (d: Buffer) => cli.input(d));
+          // EOF from the client: what it sent still runs, then the session ends with status 0.
+          stream.on('end', () => cli.endInput());
           stream.on('close', () => cli.close(0));
           cli.start();
         });
