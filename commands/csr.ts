@@ -23,7 +23,7 @@ export const csrCommands: CommandSpec[] = [
     async run(ctx, args) {
       const def = unitDefinition(args.unit);
       if (def?.unit === 'CAPF') requirePublisher(ctx);
-      const { def: done } = await generateCsr(ctx.cluster, ctx.actor, args.unit);
+      const { def: done } = await generateCsr(ctx.cluster, ctx.actor, args.unit, ctx.signal);
       ctx.line(`Successfully Generated CSR for ${done.unit}.`);
     },
   },

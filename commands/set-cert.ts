@@ -37,7 +37,7 @@ async function regen(ctx: CommandContext, typed: string, choice?: RegenChoice): 
   const proceed = await ctx.confirm('Proceed with regeneration (yes|no)? ');
   if (!proceed) return;
   if (unit === 'ITLRecovery') ctx.line('');
-  await regenerateCertificate(ctx.cluster, ctx.actor, unit, choice);
+  await regenerateCertificate(ctx.cluster, ctx.actor, unit, choice, ctx.signal);
   if (unit === 'ITLRecovery') {
     ctx.lines([
       'Successfully Regenerated Certificate for ITLRecovery.',

@@ -56,6 +56,7 @@ export class App {
       get congested() {
         return term.congested;
       },
+      pauseInput: (paused) => term.pauseInput?.(paused),
     };
     const session = new CliSession(
       wrapped,

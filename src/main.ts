@@ -146,19 +146,14 @@ async function shell(argv: string[]): Promise<void> {
   const admin = app.cluster.repo.users().find((u) => u.privilege === 4) ?? { name: 'admin', privilege: 4 };
   const stdin = process.stdin;
   if (stdin.isTTY) stdin.setRawMode(true);
-  const flow = new OutputFlow(process.stdout, {
-    pause: () => stdin.pause(),
-    resume: () => {
-      stdin.resume();
-      session.resume();
-    },
-  });
+  const flow = new OutputFlow(process.stdout, { changed: () => session.resume() });
   const session = app.openSession(
     {
       write: (s) => flow.write(s),
       get congested() {
         return flow.congested;
       },
+      pauseInput: (paused) => (paused ? stdin.pause() : stdin.resume()),
       close: (code) => {
         if (stdin.isTTY) stdin.setRawMode(false);
         app.close();

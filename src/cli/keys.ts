@@ -52,14 +52,15 @@ export class KeyDecoder {
           keys.push({ name: 'escape' });
           this.state = 'ground';
           break; // the byte after a lone ESC is an ordinary key
-        case 'ss3': {
+        case 'ss3':
           this.state = 'ground';
-          const name = /[A-Za-z]/.test(c) ? CSI_FINAL[c] : undefined;
-          if (name) keys.push({ name } as Key);
-          if (/[A-Za-z]/.test(c)) continue;
-          keys.push({ name: 'escape' }, { name: 'char', ch: 'O' });
+          if (/[A-Za-z]/.test(c)) {
+            const name = CSI_FINAL[c];
+            if (name) keys.push({ name } as Key);
+            continue;
+          }
+          keys.push({ name: 'escape' }, charKey('O'));
           break;
-        }
         case 'csi':
           if (/[0-9;]/.test(c)) {
             // A sequence that never ends is not kept: skip it to its final byte and ring the bell.
@@ -110,6 +111,13 @@ export class KeyDecoder {
     if (code === 0) return;
     const control = CONTROL[code];
     if (control) keys.push({ name: control } as Key);
-    else if (code >= 0x20) keys.push({ name: 'char', ch: c });
+    else if (code >= 0x20) keys.push(charKey(c));
   }
+}
+
+/** Keys are never changed, so the ASCII ones are shared: a queue of typed-ahead keys holds pointers. */
+const ASCII: Key[] = Array.from({ length: 128 }, (_, i) => ({ name: 'char', ch: String.fromCharCode(i) }));
+function charKey(c: string): Key {
+  const code = c.charCodeAt(0);
+  return code < 128 ? ASCII[code] : { name: 'char', ch: c };
 }

@@ -1,6 +1,7 @@
-// Backpressure between a session and its output stream: when the client stops reading, the session
-// stops taking its input (and so stops producing output) until the backlog has gone out; a backlog
-// past a hard bound ends the session. Without it one client could grow the server without limit.
+// Backpressure on a session's output stream: it reports when output backs up (the client stops
+// reading) and when the backlog has gone out, so the session stops taking input (and so producing
+// output) meanwhile; a backlog past a hard bound ends the session. Without it one client could grow
+// the server without limit.
 import type { Writable } from 'node:stream';
 
 /** Output waiting to be sent at which the session stops reading its client. */
@@ -9,10 +10,8 @@ export const OUTPUT_HIGH_WATER = 256 * 1024;
 export const OUTPUT_HARD_LIMIT = 16 * 1024 * 1024;
 
 export interface FlowHandlers {
-  /** stop reading input */
-  pause(): void;
-  /** the backlog has gone out: read input again */
-  resume(): void;
+  /** `congested` changed */
+  changed(): void;
   /** the backlog passed the hard bound */
   overflow?(): void;
 }
@@ -33,7 +32,7 @@ export class OutputFlow {
     if (backlog > OUTPUT_HARD_LIMIT && this.on.overflow) return this.on.overflow();
     if (!this.waiting && backlog > OUTPUT_HIGH_WATER) {
       this.waiting = true;
-      this.on.pause();
+      this.on.changed();
       this.waitFlushed();
     }
   }
@@ -44,7 +43,7 @@ export class OutputFlow {
       if (err || this.stream.destroyed) return;
       if (this.stream.writableLength > OUTPUT_HIGH_WATER / 2) return this.waitFlushed();
       this.waiting = false;
-      this.on.resume();
+      this.on.changed();
     });
   }
 }

@@ -20,6 +20,8 @@ export interface Terminal {
   rows: number;
   /** true while written output waits to be sent: the session takes no keys until resume() */
   readonly congested?: boolean;
+  /** stop (true) or go on (false) reading the client, so that its input waits there, not here */
+  pauseInput?(paused: boolean): void;
 }
 
 export interface SessionDeps {
@@ -51,6 +53,9 @@ const CTRL_C: Key = { name: 'ctrl-c' };
 const END_OF_INPUT: Key = { name: 'end-of-input' };
 /** The terminal's bell: input was dropped. */
 const BELL = '\x07';
+/** Keys queued at which the session stops reading its terminal, and below which it reads again. */
+const INPUT_HIGH_WATER = 4096;
+const INPUT_LOW_WATER = 1024;
 
 export class CliSession implements SessionControl {
   pagination = true;
@@ -64,6 +69,7 @@ export class CliSession implements SessionControl {
   /** the client sends nothing more: queued keys are still read, then every read gets END_OF_INPUT */
   private inputEnded = false;
   private pumping = false;
+  private inputPaused = false;
   private running: AbortController | null = null;
   private ending = false;
   private closed = false;
@@ -131,6 +137,7 @@ export class CliSession implements SessionControl {
       this.pump();
     }
     if (dropped) this.write(BELL);
+    this.updateFlow();
   }
 
   /** The client has sent all it will send (EOF): what is queued still runs, then the session ends. */
@@ -140,9 +147,20 @@ export class CliSession implements SessionControl {
     this.pump();
   }
 
-  /** The terminal has sent its backlog: keys flow again. */
+  /** The terminal's output backed up or went out: keys flow again when they can. */
   resume(): void {
     this.pump();
+    this.updateFlow();
+  }
+
+  /** Reading the client stops while output backs up or too many keys wait, and goes on after. */
+  private updateFlow(): void {
+    if (this.closed) return;
+    const n = this.typeahead.length;
+    const paused = !!this.term.congested || n > INPUT_HIGH_WATER || (this.inputPaused && n > INPUT_LOW_WATER);
+    if (paused === this.inputPaused) return;
+    this.inputPaused = paused;
+    this.term.pauseInput?.(paused);
   }
 
   /** Ctrl-C acts when it arrives: it stops the command that the last Enter started, with the keys
@@ -174,6 +192,7 @@ export class CliSession implements SessionControl {
     } finally {
       this.pumping = false;
     }
+    this.updateFlow();
   }
 
   end(): void {

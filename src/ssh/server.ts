@@ -83,11 +83,7 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
           started = true;
           const stream = accept();
           const flow = new OutputFlow(stream, {
-            pause: () => stream.pause(),
-            resume: () => {
-              stream.resume();
-              cli.resume();
-            },
+            changed: () => cli.resume(),
             overflow: () => {
               app.log(`ssh ${node}: dropped a session of ${user} from ${info.ip}: its client does not read its output`);
               cli.close(0);
@@ -100,6 +96,7 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
               get congested() {
                 return flow.congested;
               },
+              pauseInput: (paused) => (paused ? stream.pause() : stream.resume()),
               close: (code) => {
                 stream.exit(code);
                 stream.end();
