@@ -14,9 +14,10 @@ export function rowsOf(text: string, cols: number): number {
   return Math.max(1, Math.ceil(width / Math.max(1, cols)));
 }
 
-/** How CR ESC[K becomes an erase of the whole prompt when the prompt wraps. */
+/** CR ESC[K, row by row upwards when the prompt wraps; it still ends in ESC[K, which prompt
+ *  patterns such as Unicon's expect right before `admin:`. */
 function eraseRows(rows: number): string {
-  return rows <= 1 ? PAGER_ERASE : `\r\x1b[${rows - 1}A\x1b[J`;
+  return PAGER_ERASE + '\x1b[1A\x1b[K'.repeat(Math.max(0, rows - 1));
 }
 
 export interface Screen {

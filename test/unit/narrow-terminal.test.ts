@@ -132,6 +132,16 @@ describe('narrow terminal (40 columns, xterm)', function () {
         t.type(' ');
       }
       assert.ok(seen > 0, 'the pager stopped at least once');
+
+      // q at a wrapped pager prompt: both rows are erased and the prompt follows ESC[K, as Unicon expects.
+      const q = t.mark();
+      t.type('show cert list trust\r');
+      await t.term.waitFor('to quit\x1b[0m', q);
+      t.type('q');
+      await t.term.waitFor('admin:', t.term.output.indexOf('to quit', q));
+      assert.ok(t.term.output.endsWith('to quit\x1b[0m\r\x1b[K\x1b[1A\x1b[Kadmin:'), JSON.stringify(t.term.output.slice(-80)));
+      const after = await render(t.term.output.slice(q), COLS, ROWS);
+      assert.ok(!after.rows.some((r) => r.includes('Press <enter>') || r.includes('to quit')), after.rows.join('\n'));
     } finally {
       app.close();
     }
