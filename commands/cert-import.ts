@@ -47,7 +47,7 @@ export const certImportCommands: CommandSpec[] = [
       'related to the unit restart.',
     ],
     example: [
-      'admin:set cert import own tomcat',
+      'set cert import own tomcat',
       'SFTP server IP: 10.10.10.50',
       'SFTP server port [22]:',
       'User ID: admin',
@@ -75,7 +75,7 @@ export const certImportCommands: CommandSpec[] = [
       'trust store of the unit, e.g. tomcat-trust for tomcat, on every node.',
     ],
     example: [
-      'admin:set cert import trust tomcat',
+      'set cert import trust tomcat',
       'Successfully imported certificate for tomcat.',
       'Please restart services related to tomcat for the new certificate to',
       'become active.',
@@ -96,7 +96,7 @@ export const certImportCommands: CommandSpec[] = [
       'This command deletes a certificate file from the trust store of the unit (e.g. tomcat-trust) on every',
       'node. The certificate a node uses as its own cannot be deleted.',
     ],
-    example: ['admin:set cert delete tomcat Example_Root_CA.pem', 'Successfully deleted certificate Example_Root_CA.pem from tomcat-trust.'],
+    example: ['set cert delete tomcat Example_Root_CA.pem', 'Successfully deleted certificate Example_Root_CA.pem from tomcat-trust.'],
     async run(ctx, args) {
       const result = await deleteTrustCertificate(ctx.cluster, ctx.actor, args.unit, args.file);
       ctx.line(`Successfully deleted certificate ${result.file} from ${result.store}.`);

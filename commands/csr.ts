@@ -18,10 +18,10 @@ export const csrCommands: CommandSpec[] = [
       'subject of the unit\'s certificate. A new CSR replaces the unit\'s previous one. Have a certificate',
       'authority sign it, then import the certificate with set cert import own <unit>.',
     ],
-    example: ['admin:set csr gen tomcat', 'Successfully Generated CSR for tomcat.'],
+    example: ['set csr gen tomcat', 'Successfully Generated CSR for tomcat.'],
     async run(ctx, args) {
       requireUnitHere(ctx, args.unit);
-      const { def: done } = await generateCsr(ctx.cluster, ctx.actor, args.unit);
+      const { def: done } = await generateCsr(ctx.cluster, ctx.actor, args.unit, ctx.signal);
       ctx.line(`Successfully Generated CSR for ${done.unit}.`);
     },
   },
@@ -29,7 +29,7 @@ export const csrCommands: CommandSpec[] = [
     path: 'show csr list own',
     privilege: 1,
     description: ['This command lists the certificate signing requests of this node that wait for a signed certificate.'],
-    example: ['admin:show csr list own', 'tomcat/tomcat.csr'],
+    example: ['show csr list own', 'tomcat/tomcat.csr'],
     async run(ctx) {
       for (const c of listCsrs(ctx.cluster, ctx.session.node)) ctx.line(`${c.unit}/${c.unit}.csr`);
     },
@@ -42,7 +42,7 @@ export const csrCommands: CommandSpec[] = [
       choices: (c: Completion) => listCsrs(c.cluster, c.node).map((x) => x.unit),
     }],
     description: ['This command displays a certificate signing request of this node in PEM format.'],
-    example: ['admin:show csr own tomcat'],
+    example: ['show csr own tomcat'],
     async run(ctx, args) {
       const csr = findCsr(ctx.cluster, ctx.session.node, args.unit);
       if (!csr) throw new CliError([`CSR ${args.unit} not found. Run "show csr list own" to list the CSRs.`]);

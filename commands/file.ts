@@ -36,7 +36,7 @@ export const fileCommands: CommandSpec[] = [
     privilege: 0,
     args: [fileSpecArg('file to list; may contain * as wildcard'), { name: 'options', describe: 'detail', required: false }],
     description: ['This command lists TFTP files.'],
-    example: ['admin:file list tftp *.tlv', 'CTLFile.tlv', 'ITLFile.tlv', 'dir count = 0, file count = 2'],
+    example: ['file list tftp *.tlv', 'CTLFile.tlv', 'ITLFile.tlv', 'dir count = 0, file count = 2'],
     async run(ctx, args) {
       const match = fileSpecMatcher(args['file-spec']);
       const detail = args.options?.toLowerCase() === 'detail';
@@ -61,7 +61,7 @@ export const fileCommands: CommandSpec[] = [
       'specified files, you get prompted to enter an SFTP host, username, and password.',
       'file get tftp ITLRecovery.p12 exports the ITL Recovery key pair, protected by a password you choose.',
     ],
-    example: ['admin:file get tftp ITLRecovery.p12'],
+    example: ['file get tftp ITLRecovery.p12'],
     async run(ctx, args) {
       // ITLRecovery.p12 is bundled on request, so a wildcard does not pick it up (file list does not show it).
       const match = fileSpecMatcher(args['file-spec']);
@@ -89,7 +89,7 @@ export const fileCommands: CommandSpec[] = [
     privilege: 1,
     args: [fileSpecArg('file to delete; may contain * as wildcard')],
     description: ['This command deletes TFTP files of this node.'],
-    example: ['admin:file delete tftp CTLFile.tlv', 'Delete the File CTLFile.tlv? Enter "y" followed by return to continue: y', 'files: found = 1, deleted = 1'],
+    example: ['file delete tftp CTLFile.tlv', 'Delete the File CTLFile.tlv? Enter "y" followed by return to continue: y', 'files: found = 1, deleted = 1'],
     async run(ctx, args) {
       const match = fileSpecMatcher(args['file-spec']);
       const names = ctx.cluster.tftpFiles(ctx.session.node).map((f) => f.name).filter(match);

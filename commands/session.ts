@@ -21,7 +21,7 @@ export const sessionCommands: CommandSpec[] = [
     privilege: 0,
     args: [{ name: 'command', describe: 'the command to describe', required: false, rest: true }],
     description: ['This command displays help for a command.'],
-    example: ['admin:help show myself'],
+    example: ['help show myself'],
     async run(ctx, args) {
       const text = ctx.session.helpFor(args.command ?? '');
       if (!text) throw new CliError(['No valid command entered']);
@@ -33,7 +33,7 @@ export const sessionCommands: CommandSpec[] = [
     privilege: 1,
     args: [{ name: 'mode', describe: 'on|off', required: true, choices: () => ['on', 'off'] }],
     description: ['This command turns automatic pagination on or off for the current CLI session.'],
-    example: ['admin:set cli pagination off', 'Automatic pagination is turned off'],
+    example: ['set cli pagination off', 'Automatic pagination is turned off'],
     async run(ctx, args) {
       const mode = args.mode.toLowerCase();
       if (mode !== 'on' && mode !== 'off') throw new CliError([`Invalid value "${args.mode}": enter on or off`]);
@@ -49,7 +49,7 @@ export const sessionCommands: CommandSpec[] = [
       'This command sets the time, in minutes, after which an idle CLI session is logged off. The new value',
       'becomes effective for new CLI sessions; active sessions retain their original timeout value.',
     ],
-    example: ['admin:set cli session timeout 60'],
+    example: ['set cli session timeout 60'],
     async run(ctx, args) {
       const minutes = Number(args.minutes);
       if (!/^\d+$/.test(args.minutes) || minutes < 5 || minutes > 99999) throw new CliError(['Value range: 5-99999 minutes']);
@@ -71,7 +71,7 @@ export const sessionCommands: CommandSpec[] = [
     path: 'show cli pagination',
     privilege: 0,
     description: ['This command shows the status of automatic CLI pagination for the current session.'],
-    example: ['admin:show cli pagination', 'Automatic Pagination : Off.'],
+    example: ['show cli pagination', 'Automatic Pagination : Off.'],
     async run(ctx) {
       ctx.line(`Automatic Pagination : ${ctx.session.pagination ? 'On' : 'Off'}.`);
     },

@@ -37,7 +37,7 @@ async function regen(ctx: CommandContext, typed: string, choice?: RegenChoice): 
   const proceed = await ctx.confirm('Proceed with regeneration (yes|no)? ');
   if (!proceed) return;
   if (unit === 'ITLRecovery') ctx.line('');
-  await regenerateCertificate(ctx.cluster, ctx.actor, unit, choice);
+  await regenerateCertificate(ctx.cluster, ctx.actor, unit, choice, ctx.signal);
   if (unit === 'ITLRecovery') {
     ctx.lines([
       'Successfully Regenerated Certificate for ITLRecovery.',
@@ -84,7 +84,7 @@ export const setCertCommands: CommandSpec[] = [
     args: [unitArg],
     description: ['This command regenerates the certificate of a unit with a new key pair. The new certificate is used', 'after the services related to the unit restart.'],
     example: [
-      'admin:set cert regen tomcat',
+      'set cert regen tomcat',
       'WARNING: This operation will overwrite any CA signed certificate previously imported for  tomcat',
       'Proceed with regeneration (yes|no)? yes',
       'Successfully Regenerated Certificate for tomcat.',
@@ -100,7 +100,7 @@ export const setCertCommands: CommandSpec[] = [
       'Regenerates a certificate with the key length, hash and validity the OS Administration GUI offers:',
       'RSA units 1024/2048/3072/4096 bits, EC units 256/384 bits (256: SHA256/384/512, 384: SHA384/512).',
     ],
-    example: ['admin:sim cert regen CallManager key-length 3072 hash SHA384'],
+    example: ['sim cert regen CallManager key-length 3072 hash SHA384'],
     run: (ctx, args) => regen(ctx, args.unit, parseChoice(args.options ?? '')),
   },
   {

@@ -27,7 +27,7 @@ export const showCertCommands: CommandSpec[] = [
       choices: (c) => c.cluster.ownCertificates(c.node).map((x) => x.unit),
     }],
     description: ['This command displays the fields and the PEM of one of this node\'s certificates.'],
-    example: ['admin:show cert own CallManager'],
+    example: ['show cert own CallManager'],
     async run(ctx, args) {
       const unit = args.unit.split('/')[0];
       const cert = ctx.cluster.ownCertificate(ctx.session.node, unit);

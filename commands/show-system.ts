@@ -45,7 +45,7 @@ async function showStatus(ctx: CommandContext): Promise<void> {
     return [size, size - u, u, usedPct] as const;
   };
   const row = (name: string, [size, fr, u, pct]: readonly number[]) =>
-    `${name.padEnd(14)}${kb(size).padStart(14)}${kb(fr).padStart(16)}${kb(u).padStart(16)} (${pct}%)`;
+    `${name.padEnd(14)}${kb(size).padStart(15)}${kb(fr).padStart(16)}${kb(u).padStart(16)} (${pct}%)`;
   ctx.lines([
     '',
     `Host Name          : ${node.name}`,
@@ -61,12 +61,12 @@ async function showStatus(ctx: CommandContext): Promise<void> {
     'CPU Idle:   86.43%  System:   04.52%    User:   08.79%',
     '  IOWAIT:   00.13%     IRQ:   00.00%    Soft:   00.13%',
     '',
-    `Memory Total:${kb(total).padStart(15)}`,
-    `        Free:${kb(free).padStart(15)}`,
-    `        Used:${kb(used).padStart(15)}`,
-    `      Cached:${kb(Math.round(total * 0.17)).padStart(15)}`,
-    `      Shared:${kb(Math.round(total * 0.08)).padStart(15)}`,
-    `     Buffers:${kb(total - used - free).padStart(15)}`,
+    `Memory Total:${kb(total).padStart(16)}`,
+    `        Free:${kb(free).padStart(16)}`,
+    `        Used:${kb(used).padStart(16)}`,
+    `      Cached:${kb(Math.round(total * 0.17)).padStart(16)}`,
+    `      Shared:${kb(Math.round(total * 0.08)).padStart(16)}`,
+    `     Buffers:${kb(total - used - free).padStart(16)}`,
     '',
     '                        Total            Free            Used',
     row('Disk/active', disk(17921776, 78)),
@@ -80,7 +80,7 @@ export const systemCommands: CommandSpec[] = [
     path: 'show version active',
     privilege: 0,
     description: ['This command displays the software version on the active partition.'],
-    example: ['admin:show version active', 'Active Master Version: 14.0.1.13900-155'],
+    example: ['show version active', 'Active Master Version: 14.0.1.13900-155'],
     async run(ctx) {
       ctx.lines([`Active Master Version: ${ctx.cluster.version}`, 'Active Version Installed Software Options:', '  No Installed Software Options Found.']);
     },

@@ -40,7 +40,7 @@ export const simClusterCommands: CommandSpec[] = [
       'Sets an enterprise parameter. On 10.5 and later, changing Prepare Cluster for Rollback to pre-8.0',
       'resets every phone, as CM Administration does.',
     ],
-    example: ['admin:sim enterprise-parameter set Prepare Cluster for Rollback to pre-8.0 True'],
+    example: ['sim enterprise-parameter set Prepare Cluster for Rollback to pre-8.0 True'],
     async run(ctx, args) {
       const text = args['name-and-value'];
       const name = Object.keys(ENTERPRISE_PARAMETERS).find((n) => text.toLowerCase().startsWith(n.toLowerCase() + ' '));

@@ -50,7 +50,7 @@ export const itlCommands: CommandSpec[] = [
       'Generates a new ITL file after importing the PKCS 12 bag that contains the recovery certificate key',
       'pair from the remote location, and signs it with the recovery private key.',
     ],
-    example: ['admin:utils itl reset remotekey 10.10.10.50 backup /backups/ITLRecovery.p12'],
+    example: ['utils itl reset remotekey 10.10.10.50 backup /backups/ITLRecovery.p12'],
     async run(ctx, args) {
       requirePublisher(ctx);
       const target = await askSftpTarget(ctx, args.host, args.userid);

@@ -67,7 +67,7 @@ function controlCommand(action: ServiceAction, word: string, description: string
     privilege: 1,
     hidden,
     description: [description],
-    example: [`admin:utils service ${word} Cisco Tftp`],
+    example: [`utils service ${word} Cisco Tftp`],
     run: (ctx, args) => control(ctx, args['service-name'], action),
   };
 }

@@ -58,6 +58,10 @@ export class App {
       get rows() {
         return term.rows;
       },
+      get congested() {
+        return term.congested;
+      },
+      pauseInput: (paused) => term.pauseInput?.(paused),
     };
     const cluster = this.lab.clusterOf(node);
     const session = new CliSession(

@@ -11,6 +11,7 @@ import { App } from './app';
 import { startSimulator, LAB_SFTP, type Simulator } from './simulator';
 import type { Privilege } from './cli/command';
 import { ClusterError } from './cluster/errors';
+import { OutputFlow } from './cli/output-flow';
 
 const USAGE = `usage:
   ucmsim serve  [--data DIR] [--lab FILE] [--listen HOST] [--ssh-port N] [--tftp-port N] [--http-port N]
@@ -241,13 +242,19 @@ async function shell(argv: string[]): Promise<void> {
   const admin = app.lab.clusterOf(node).users().find((u) => u.privilege === 4) ?? { name: 'admin', privilege: 4 };
   const stdin = process.stdin;
   if (stdin.isTTY) stdin.setRawMode(true);
+  const flow = new OutputFlow(process.stdout, { changed: () => session.resume() });
   const session = app.openSession(
     {
-      write: (s) => process.stdout.write(s),
+      write: (s) => flow.write(s),
+      get congested() {
+        return flow.congested;
+      },
+      pauseInput: (paused) => (paused ? stdin.pause() : stdin.resume()),
       close: (code) => {
         if (stdin.isTTY) stdin.setRawMode(false);
         app.close();
-        process.exit(code);
+        // Exit once the output has gone out to a pipe or file.
+        process.stdout.write('', () => process.exit(code));
       },
       get cols() {
         return process.stdout.columns || 80;
@@ -260,8 +267,10 @@ async function shell(argv: string[]): Promise<void> {
     admin.privilege as Privilege,
     node,
   );
+  // Piped input: nobody answers the pager; at its end the queued lines still run, then the shell exits.
+  if (!stdin.isTTY) session.pagination = false;
   stdin.on('data', (d) => session.input(d));
-  stdin.on('end', () => session.close(0));
+  stdin.on('end', () => session.endInput());
   session.start();
 }
 

@@ -1,6 +1,7 @@
 // One CLI session on one node: banner, prompt, line editing, command dispatch, dialogs, pager,
 // Ctrl-C. It talks to a Terminal (an SSH channel or the local tty) and never to process stdio.
 import { KeyDecoder, type Key } from './keys';
+import { KeyQueue } from './key-queue';
 import { LineEditor, type EditorOptions, type EditorResult } from './editor';
 import { PagedOutput } from './output';
 import { bannerLines, PROMPT, FAILURE } from './banner';
@@ -17,6 +18,10 @@ export interface Terminal {
   close(exitCode: number): void;
   cols: number;
   rows: number;
+  /** true while written output waits to be sent: the session takes no keys until resume() */
+  readonly congested?: boolean;
+  /** stop (true) or go on (false) reading the client, so that its input waits there, not here */
+  pauseInput?(paused: boolean): void;
 }
 
 export interface SessionDeps {
@@ -41,6 +46,21 @@ class Interrupted extends Error {
   }
 }
 
+/** A question met the end of the input: nobody is left to answer it. */
+class InputEnded extends Error {
+  constructor() {
+    super('end of input');
+  }
+}
+
+const CTRL_C: Key = { name: 'ctrl-c' };
+const END_OF_INPUT: Key = { name: 'end-of-input' };
+/** The terminal's bell: input was dropped. */
+const BELL = '\x07';
+/** Keys queued at which the session stops reading its terminal, and below which it reads again. */
+const INPUT_HIGH_WATER = 4096;
+const INPUT_LOW_WATER = 1024;
+
 export class CliSession implements SessionControl {
   pagination = true;
   private readonly decoder = new KeyDecoder();
@@ -48,7 +68,12 @@ export class CliSession implements SessionControl {
   private readonly out: PagedOutput;
   /** whoever reads keys right now: the prompt's editor, a dialog, or the pager */
   private reader: ((key: Key) => void) | null = null;
-  private typeahead: Key[] = [];
+  /** keys typed ahead of whoever reads them, in order */
+  private readonly typeahead = new KeyQueue();
+  /** the client sends nothing more: queued keys are still read, then every read gets END_OF_INPUT */
+  private inputEnded = false;
+  private pumping = false;
+  private inputPaused = false;
   private running: AbortController | null = null;
   private ending = false;
   private closed = false;
@@ -65,7 +90,8 @@ export class CliSession implements SessionControl {
   ) {
     this.out = new PagedOutput(
       (s) => this.write(s),
-      () => (this.pagination ? Math.max(1, this.term.rows - 1) : 0),
+      // Once the input has ended nobody can page: the rest of the output goes out at once.
+      () => (this.pagination && !this.inputEnded ? { rows: this.term.rows, cols: this.term.cols } : null),
       () => this.readKey(),
     );
   }
@@ -111,13 +137,73 @@ export class CliSession implements SessionControl {
 
   /** Raw bytes from the terminal. */
   input(data: Buffer | string): void {
+    if (this.closed || this.inputEnded) return;
     this.touch();
+    let dropped = false;
     for (const key of this.decoder.decode(data)) {
       if (this.closed) return;
-      if (this.reader) this.reader(key); // a dialog's editor or the pager sees Ctrl-C first
-      else if (key.name !== 'ctrl-c') this.typeahead.push(key);
-      if (key.name === 'ctrl-c' && this.running) this.interrupt();
+      if (key.name === 'overflow') dropped = true;
+      else if (key.name === 'ctrl-c') dropped = !this.ctrlC() || dropped;
+      else if (!this.typeahead.push(key)) dropped = true;
+      this.pump();
     }
+    if (dropped) this.write(BELL);
+    this.updateFlow();
+  }
+
+  /** The client has sent all it will send (EOF): what is queued still runs, then the session ends. */
+  endInput(): void {
+    if (this.inputEnded) return;
+    this.inputEnded = true;
+    this.pump();
+  }
+
+  /** The terminal's output backed up or went out: keys flow again when they can. */
+  resume(): void {
+    this.pump();
+    this.updateFlow();
+  }
+
+  /** Reading the client stops while output backs up or too many keys wait, and goes on after. */
+  private updateFlow(): void {
+    if (this.closed) return;
+    const n = this.typeahead.length;
+    const paused = !!this.term.congested || n > INPUT_HIGH_WATER || (this.inputPaused && n > INPUT_LOW_WATER);
+    if (paused === this.inputPaused) return;
+    this.inputPaused = paused;
+    this.term.pauseInput?.(paused);
+  }
+
+  /** Ctrl-C acts when it arrives: it stops the command that the last Enter started, with the keys
+   *  typed ahead of it; at a prompt it is a key like any other. False when it had to be dropped. */
+  private ctrlC(): boolean {
+    if (this.running) {
+      this.typeahead.clear();
+      this.reader?.(CTRL_C); // a question or the pager sees it first
+      this.interrupt();
+      return true;
+    }
+    return this.typeahead.push(CTRL_C);
+  }
+
+  /** Hands queued keys to the current reader while the terminal keeps up with the output. */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.reader && !this.closed && !this.term.congested) {
+        const reader = this.reader;
+        const key = this.typeahead.shift();
+        if (key) reader(key);
+        else if (this.inputEnded) {
+          reader(END_OF_INPUT);
+          if (this.reader === reader) break;
+        } else break;
+      }
+    } finally {
+      this.pumping = false;
+    }
+    this.updateFlow();
   }
 
   end(): void {
@@ -142,7 +228,7 @@ export class CliSession implements SessionControl {
   }
 
   private interrupt(): void {
-    this.typeahead = [];
+    this.typeahead.clear();
     this.out.discard();
     this.running?.abort(new Interrupted());
   }
@@ -168,7 +254,7 @@ export class CliSession implements SessionControl {
       if (signal?.aborted) return reject(signal.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.reader = feed;
-      while (this.reader === feed && this.typeahead.length) feed(this.typeahead.shift()!);
+      this.pump();
     });
   }
 
@@ -176,24 +262,36 @@ export class CliSession implements SessionControl {
     return this.take((k) => k, this.running?.signal);
   }
 
-  private readLine(opts: EditorOptions, signal?: AbortSignal): Promise<EditorResult> {
-    const editor = new LineEditor((s) => this.write(s), opts);
+  private readLine(opts: EditorOptions, signal?: AbortSignal, onResult?: (r: EditorResult) => void): Promise<EditorResult> {
+    const editor = new LineEditor((s) => this.write(s), { cols: () => this.term.cols, ...opts });
     editor.draw();
-    return this.take((k) => editor.feed(k), signal);
+    return this.take((k) => {
+      const r = editor.feed(k);
+      if (r) onResult?.(r);
+      return r;
+    }, signal);
   }
 
   private prompt(): void {
     if (this.closed) return;
     this.touch();
     const ctx = { cluster: this.deps.cluster, fleet: this.deps.fleet, node: this.node, clusterNames: () => [...this.deps.lab.clusters.keys()] };
-    this.readLine({
-      prompt: PROMPT,
-      history: this.history,
-      complete: (line) => this.deps.grammar.complete(line, this.privilege, ctx, this.cols),
-      help: (line) => this.deps.grammar.help(line, this.privilege, this.cols),
-    }).then(
+    let started: AbortController | null = null;
+    this.readLine(
+      {
+        prompt: PROMPT,
+        history: this.history,
+        complete: (line) => this.deps.grammar.complete(line, this.privilege, ctx, this.cols),
+        help: (line) => this.deps.grammar.help(line, this.privilege, this.cols),
+      },
+      undefined,
       (r) => {
-        if (r.kind === 'line') void this.execute(r.text).catch((e) => this.contained('the prompt', e));
+        // The command starts with its Enter: a Ctrl-C right behind it, even in the same packet, stops it.
+        if (r.kind === 'line' && r.text.trim()) this.running = started = new AbortController();
+      },
+    ).then(
+      (r) => {
+        if (r.kind === 'line') void this.execute(r.text, started).catch((e) => this.contained('the prompt', e));
         else if (r.kind === 'eof') this.close(0);
         else this.prompt();
       },
@@ -215,9 +313,9 @@ export class CliSession implements SessionControl {
     }
   }
 
-  private async execute(text: string): Promise<void> {
+  private async execute(text: string, started: AbortController | null): Promise<void> {
     this.out.newPage();
-    const abort = new AbortController();
+    const abort = started ?? new AbortController();
     try {
       // With instant time, what fell due completes before the command looks at the world.
       this.deps.lab.scheduler.catchUp();
@@ -226,10 +324,13 @@ export class CliSession implements SessionControl {
         for (const l of [...r.lines, FAILURE]) this.out.line(l);
       } else if (r.kind === 'command') {
         this.running = abort;
+        if (abort.signal.aborted) throw new Interrupted();
         await r.spec.run(this.context(text.trim(), abort.signal), r.args);
       }
     } catch (e) {
-      if (e instanceof Interrupted || abort.signal.aborted) {
+      if (e instanceof InputEnded) {
+        // Its questions went unanswered: it changed nothing, and the session ends after it.
+      } else if (e instanceof Interrupted || abort.signal.aborted) {
         this.out.newPage();
         this.out.line('Control-C pressed');
       } else if (e instanceof CliError || e instanceof ClusterError) {
@@ -252,6 +353,7 @@ export class CliSession implements SessionControl {
     const ask = async (prompt: string, opts?: { mask?: string }) => {
       await session.out.drain();
       const r = await session.readLine({ prompt, mask: opts?.mask }, signal);
+      if (r.kind === 'eof' && session.inputEnded) throw new InputEnded();
       if (r.kind !== 'line') throw new Interrupted();
       session.out.newPage();
       return r.text;

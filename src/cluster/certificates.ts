@@ -27,7 +27,7 @@ export function unitOnNode(cluster: Cluster, node: string, unit: string): { def:
 }
 
 /** set cert regen / sim cert regen: a new key pair and serial with the unit's subject. */
-export async function regenerateCertificate(cluster: Cluster, actor: Actor, unit: string, choice?: RegenChoice): Promise<RegenResult> {
+export async function regenerateCertificate(cluster: Cluster, actor: Actor, unit: string, choice?: RegenChoice, signal?: AbortSignal): Promise<RegenResult> {
   const { def, current } = unitOnNode(cluster, actor.node, unit);
   const spec = resolveRegenSpec(def, cluster.profile, cluster.config.fips, choice);
   const notBefore = cluster.clock.now();
@@ -40,6 +40,8 @@ export async function regenerateCertificate(cluster: Cluster, actor: Actor, unit
     notAfter: validityEnd(notBefore, spec.validityYears),
     purpose: def.unit,
   });
+  // Ctrl-C during key generation abandons the new certificate: nothing is stored.
+  signal?.throwIfAborted();
   const pending = !ACTIVE_AT_ONCE.has(def.unit);
   cluster.store.transaction(() => {
     for (const old of cluster.repo.certificates(actor.node, 'pending')) {

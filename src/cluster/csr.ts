@@ -57,7 +57,7 @@ function csrUnit(cluster: Cluster, node: string, typed: string): { def: UnitDefi
  * subject of the unit's certificate in use. It replaces the unit's older CSR, whose key is discarded,
  * so a certificate a CA signs for the older CSR can no longer be imported.
  */
-export async function generateCsr(cluster: Cluster, actor: Actor, unit: string): Promise<{ def: UnitDefinition; csr: CsrRow }> {
+export async function generateCsr(cluster: Cluster, actor: Actor, unit: string, signal?: AbortSignal): Promise<{ def: UnitDefinition; csr: CsrRow }> {
   const { def, current } = csrUnit(cluster, actor.node, unit);
   const { csrPem, keyPem } = await createCsr({
     keyType: def.keyType,
@@ -66,6 +66,7 @@ export async function generateCsr(cluster: Cluster, actor: Actor, unit: string):
     subject: certificateInfo(current.cert_pem).subject,
     purpose: def.unit,
   });
+  signal?.throwIfAborted(); // Ctrl-C during key generation: nothing is stored
   const csr: CsrRow = { node: actor.node, unit: def.unit, csr_pem: csrPem, key_pem: keyPem, created_at: cluster.clock.now().toISOString() };
   cluster.store.transaction(() => {
     const replaced = cluster.repo.csr(actor.node, def.unit) !== undefined;

@@ -10,6 +10,7 @@ import { SourceBackoff } from './backoff';
 import { FailedLogins } from './failed-logins';
 import type { App } from '../app';
 import type { Privilege } from '../cli/command';
+import { OutputFlow } from '../cli/output-flow';
 
 /** Everything that bounds what unauthenticated peers can cost; tests shorten the times. */
 export interface SshLimits extends AdmissionLimits {
@@ -113,7 +114,9 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
         const channel = acceptSession();
         const size = { cols: 80, rows: 24 };
         let started = false;
+        let pty = false;
         channel.on('pty', (accept, _reject, p) => {
+          pty = true;
           size.cols = p.cols || 80;
           size.rows = p.rows || 24;
           accept?.();
@@ -130,9 +133,21 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
           if (started) return;
           started = true;
           const stream = accept();
+          const flow = new OutputFlow(stream, {
+            changed: () => cli.resume(),
+            overflow: () => {
+              app.log(`ssh ${node}: dropped a session of ${user} from ${info.ip}: its client does not read its output`);
+              cli.close(0);
+              (client as unknown as { _sock?: net.Socket })._sock?.destroy();
+            },
+          });
           const cli = app.openSession(
             {
-              write: (s) => stream.write(s),
+              write: (s) => flow.write(s),
+              get congested() {
+                return flow.congested;
+              },
+              pauseInput: (paused) => (paused ? stream.pause() : stream.resume()),
               close: (code) => {
                 stream.exit(code);
                 stream.end();
@@ -148,7 +163,11 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
             privilege,
             node,
           );
+          // Without a terminal (ssh -T, a piped script) nobody answers the pager.
+          if (!pty) cli.pagination = false;
           stream.on('data', (d: Buffer) => cli.input(d));
+          // EOF from the client: what it sent still runs, then the session ends with status 0.
+          stream.on('end', () => cli.endInput());
           stream.on('close', () => cli.close(0));
           cli.start();
         });

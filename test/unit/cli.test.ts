@@ -103,7 +103,7 @@ describe('CLI session on an in-memory terminal', function () {
   it('help <command> describes it', async () => {
     const out = await t.run('help set cli pagination');
     assert.match(out, /^help set cli pagination\r\npagination help:\r\nThis command turns automatic pagination on or off/);
-    assert.match(out, /Example:\r\nadmin:set cli pagination off\r\nAutomatic pagination is turned off\r\n/);
+    assert.match(out, /Example:\r\nset cli pagination off\r\nAutomatic pagination is turned off\r\n/);
   });
 
   it('pages long output with the bold prompt, Enter for a line, Space for a page, q to quit', async () => {
