@@ -1,5 +1,6 @@
 // Small rules several command families share.
 import { CliError, type CommandContext } from '../src/cli/command';
+import { wildcardMatcher } from '../src/text/wildcard';
 
 /** Commands CUCM runs only on the publisher refuse elsewhere. */
 export function requirePublisher(ctx: CommandContext): void {
@@ -11,6 +12,5 @@ export function requirePublisher(ctx: CommandContext): void {
 
 /** `*` wildcards of a file-spec, as `file list` and `file get` take them. */
 export function fileSpecMatcher(spec: string): (name: string) => boolean {
-  const re = new RegExp(`^${spec.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
-  return (name) => re.test(name);
+  return wildcardMatcher(spec);
 }
