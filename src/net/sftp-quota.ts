@@ -44,23 +44,24 @@ export class DirectoryQuota {
 
   /** Reserves a new entry (a file about to be created, a directory). false = over the entry limit.
    *  A reservation is settled with `settle()` once the operation is done, whatever its outcome. */
-  async reserveEntry(p: string): Promise<boolean> {
-    if (this.sizes.has(p)) return this.reserved();
-    if (!(await this.fits(() => this.sizes.size < this.maxEntries))) return false;
-    if (!this.sizes.has(p)) this.sizes.set(p, 0); // the recount may have found it meanwhile
-    this.changes++;
-    return this.reserved();
+  reserveEntry(p: string): Promise<boolean> {
+    return this.reserve(() => {
+      if (this.sizes.has(p)) return true;
+      if (this.sizes.size >= this.maxEntries) return false;
+      this.sizes.set(p, 0);
+      return true;
+    });
   }
 
   /** Reserves room for `p` to reach `end` bytes (a write up to there). false = over the byte quota. */
-  async reserveSize(p: string, end: number): Promise<boolean> {
-    const growth = () => Math.max(0, end - (this.sizes.get(p) ?? 0));
-    if (!(await this.fits(() => this.total + growth() <= this.maxBytes))) return false;
-    const g = growth();
-    this.sizes.set(p, (this.sizes.get(p) ?? 0) + g);
-    this.total += g;
-    this.changes++;
-    return this.reserved();
+  reserveSize(p: string, end: number): Promise<boolean> {
+    return this.reserve(() => {
+      const growth = Math.max(0, end - (this.sizes.get(p) ?? 0));
+      if (this.total + growth > this.maxBytes) return false;
+      this.sizes.set(p, (this.sizes.get(p) ?? 0) + growth);
+      this.total += growth;
+      return true;
+    });
   }
 
   settle(): void {
@@ -123,17 +124,18 @@ export class DirectoryQuota {
     this.total = total;
   }
 
-  private reserved(): true {
+  /** Runs `take` (check and book in one synchronous step, so no other request can slip in between);
+   *  when it refuses, once more after a recount from the disk if one is allowed. */
+  private async reserve(take: () => boolean): Promise<boolean> {
+    let ok = take();
+    if (!ok && this.pending === 0 && Date.now() - this.lastRecount >= RECOUNT_INTERVAL_MS) {
+      await this.recount();
+      ok = take();
+    }
+    if (!ok) return false;
+    this.changes++;
     this.pending++;
     return true;
-  }
-
-  /** Whether `ok()` holds, after a recount from the disk when it does not and one is allowed. */
-  private async fits(ok: () => boolean): Promise<boolean> {
-    if (ok()) return true;
-    if (this.pending > 0 || Date.now() - this.lastRecount < RECOUNT_INTERVAL_MS) return false;
-    await this.recount();
-    return ok();
   }
 
   private under(p: string): string[] {

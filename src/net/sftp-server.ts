@@ -304,6 +304,12 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
       if (!(await quota.reserveSize(file, end))) throw overBytes();
       try {
         await work();
+      } catch (e) {
+        // The room was reserved for nothing: count what is really there.
+        const st = await fsp.lstat(file).catch(() => null);
+        if (!st) quota.remove(file);
+        else quota.setSize(file, st.isFile() ? st.size : 0);
+        throw e;
       } finally {
         quota.settle();
       }
