@@ -64,6 +64,16 @@ export class DirectoryQuota {
     });
   }
 
+  /** Takes back an entry reserved for something that was not created after all (only that entry:
+   *  a directory that existed behind the server's back keeps what is counted under it). */
+  unreserveEntry(p: string): void {
+    const size = this.sizes.get(p);
+    if (size === undefined) return;
+    this.sizes.delete(p);
+    this.total -= size;
+    this.changes++;
+  }
+
   settle(): void {
     this.pending = Math.max(0, this.pending - 1);
   }

@@ -381,7 +381,7 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
         } catch (e) {
           use.handles--;
           await fh?.close();
-          if (reserved && !fh) quota.remove(file); // never created
+          if (reserved && !fh) quota.unreserveEntry(file); // never created
           throw e;
         } finally {
           if (reserved) quota.settle();
@@ -495,7 +495,7 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
         try {
           await fsp.mkdir(target, typeof attrs?.mode === 'number' ? allowedMode(attrs.mode) : 0o755);
         } catch (e) {
-          if (!existed) quota.remove(target);
+          if (!existed) quota.unreserveEntry(target);
           throw e;
         } finally {
           quota.settle();
