@@ -4,7 +4,7 @@
 // directory.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { constants as C, promises as fsp, type Stats } from 'node:fs';
-import type net from 'node:net';
+import net from 'node:net';
 import path from 'node:path';
 import { acceptPasswords } from '../ssh/auth';
 import { Server, utils, type Attributes, type Connection, type FileEntry, type SFTPWrapper } from 'ssh2';
@@ -34,6 +34,8 @@ export interface LabSftpOptions {
   maxHandlesPerConnection?: number;
   /** a connection with no traffic for this long is dropped; default 3 minutes */
   idleTimeoutMs?: number;
+  /** a connection not logged in this long after it arrived is dropped; default 60 s */
+  loginTimeoutMs?: number;
   /** delay before a failed login is answered, to slow guessing; default 300 ms */
   authFailDelayMs?: number;
 }
@@ -155,6 +157,7 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
   const maxFileBytes = opts.maxFileBytes ?? 16 * 1024 * 1024;
   const idleTimeoutMs = opts.idleTimeoutMs ?? 180_000;
   const authFailDelayMs = opts.authFailDelayMs ?? 300;
+  const loginTimeoutMs = opts.loginTimeoutMs ?? 60_000;
   const maxSessions = opts.maxSessionsPerConnection ?? 4;
   const maxHandles = opts.maxHandlesPerConnection ?? 64;
   await fsp.mkdir(opts.root, { recursive: true });
@@ -202,10 +205,7 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
   const server = new Server({ hostKeys: [opts.hostKey] }, (client) => {
     connections.add(client);
     const sock = (client as unknown as { _sock?: net.Socket })._sock;
-    // Without TCP_NODELAY every small SFTP reply waits on a delayed ACK (tens of ms per request).
-    sock?.setNoDelay(true);
-    // An abandoned lab connection must not hold descriptors forever.
-    sock?.setTimeout(idleTimeoutMs, () => sock.destroy());
+    if (sock) client.once('ready', () => clearTimeout(loginTimers.get(sock)));
 
     const check = async (user: string, password: string): Promise<boolean> => {
       const ok = sameSecret(user, opts.username) && sameSecret(password, opts.password);
@@ -234,7 +234,30 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
     });
     client.on('close', () => connections.delete(client));
   });
+  // Counted from the TCP accept on, so connections that never even say hello count too.
   server.maxConnections = opts.maxConnections ?? 32;
+
+  // Our own listener hands each socket to ssh2, after arming the timers that must run from the first
+  // byte: ssh2 shows us a connection only once the client has sent its version line.
+  const sockets = new Set<net.Socket>();
+  const loginTimers = new WeakMap<net.Socket, NodeJS.Timeout>();
+  const tcp = net.createServer((sock) => {
+    sockets.add(sock);
+    // Without TCP_NODELAY every small SFTP reply waits on a delayed ACK (tens of ms per request).
+    sock.setNoDelay(true);
+    // An abandoned lab connection must not hold descriptors forever...
+    sock.setTimeout(idleTimeoutMs, () => sock.destroy());
+    // ...nor may one that never logs in (silent, trickling, guessing) keep one of the few places.
+    loginTimers.set(
+      sock,
+      setTimeout(() => sock.destroy(), loginTimeoutMs),
+    );
+    sock.once('close', () => {
+      sockets.delete(sock);
+      clearTimeout(loginTimers.get(sock));
+    });
+    server.injectSocket(sock);
+  });
 
   function serveSftp(sftp: SFTPWrapper, owner: string, use: ConnectionUse): void {
     const handles = new Map<number, Handle>();
@@ -541,13 +564,14 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
+    tcp.once('error', reject);
+    tcp.listen(opts.port, opts.host, () => {
+      tcp.off('error', reject);
       resolve();
     });
   });
-  const port = (server.address() as net.AddressInfo).port;
+  tcp.on('error', () => undefined); // after listening, a failed accept concerns one client only
+  const port = (tcp.address() as net.AddressInfo).port;
 
   return {
     host: opts.host,
@@ -555,13 +579,10 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
     root: opts.root,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const c of connections) {
-          c.end();
-          // A peer that ignores the disconnect must not keep close() waiting.
-          const sock = (c as unknown as { _sock?: net.Socket })._sock;
-          setTimeout(() => sock?.destroy(), 1000).unref();
-        }
+        tcp.close(() => resolve());
+        for (const c of connections) c.end();
+        // A peer that ignores the disconnect (or never said hello) must not keep close() waiting.
+        for (const sock of sockets) setTimeout(() => sock.destroy(), 1000).unref();
       }),
   };
 }

@@ -305,7 +305,8 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<RunningT
   const maxTransferBytes = opts.maxTransferBytes ?? 4 * 1024 * 1024;
   const retransmitMs = opts.retransmitMs ?? 1000;
   const maxRetries = opts.maxRetries ?? 5;
-  const maxTransferMs = opts.maxTransferMs ?? DEFAULT_MAX_TRANSFER_MS;
+  // setTimeout fires at once for more than 2^31-1 ms: clamp.
+  const maxTransferMs = Math.min(opts.maxTransferMs ?? DEFAULT_MAX_TRANSFER_MS, 2 ** 31 - 1);
   const log = opts.log ?? (() => undefined);
   const type: dgram.SocketType = net.isIPv6(opts.host) ? 'udp6' : 'udp4';
   const sock = dgram.createSocket(type);

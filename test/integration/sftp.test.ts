@@ -460,6 +460,39 @@ describe('integration: lab SFTP server limits', function () {
     await openSftp(conn);
   });
 
+  it('drops a connection that has not logged in within loginTimeoutMs', async function () {
+    // The idle timeout is far off: only the login deadline can end this connection in time.
+    const s = await start({ loginTimeoutMs: 300, idleTimeoutMs: 60_000 });
+    const sock = net.connect(s.port, '127.0.0.1');
+    const closed = new Promise((r) => sock.once('close', () => r(undefined)));
+    sock.on('error', () => undefined);
+    sock.resume(); // read what the server sends, so its closing is seen
+    sock.write('SSH-2.0-never-logs-in\r\n');
+    try {
+      await within(closed, 5000, 'the unauthenticated connection dropped');
+    } finally {
+      sock.destroy();
+    }
+    // A client that logs in in time stays.
+    const sftp = await openSftp(await connect(s));
+    await call((cb) => sftp.mkdir('/kept', cb));
+  });
+
+  it('drops a connection that never sends a byte, so it cannot hold a place', async function () {
+    const s = await start({ loginTimeoutMs: 300, idleTimeoutMs: 60_000, maxConnections: 1 });
+    const sock = net.connect(s.port, '127.0.0.1');
+    const closed = new Promise((r) => sock.once('close', () => r(undefined)));
+    sock.on('error', () => undefined);
+    sock.resume();
+    try {
+      await within(closed, 5000, 'the silent connection dropped');
+    } finally {
+      sock.destroy();
+    }
+    const sftp = await openSftp(await connect(s));
+    await call((cb) => sftp.mkdir('/kept', cb));
+  });
+
   it('caps connections overall', async function () {
     const s = await start({ maxConnections: 2 });
     const [a] = [await connect(s), await connect(s)];
