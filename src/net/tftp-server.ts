@@ -313,10 +313,15 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<RunningT
   // Refusals go out from the listening socket: nothing is allocated for a request we will not serve.
   const refuse = (to: dgram.RemoteInfo, code: number, message: string) => sendSafely(sock, errorPacket(code, message), to, log);
 
+  let lastIgnoredLog = 0;
   function onRequest(msg: Buffer, from: dgram.RemoteInfo): void {
     if (!isAnswerable(from)) {
       // Port 0 cannot be a real client (and cannot be sent to): only a forged packet carries it.
-      log(`tftp: ignored a packet from ${from.address}:${from.port}`);
+      // Logged once a second at most, so a flood of them cannot fill the log.
+      if (Date.now() - lastIgnoredLog >= 1000) {
+        lastIgnoredLog = Date.now();
+        log(`tftp: ignored a packet from ${from.address}:${from.port}`);
+      }
       return;
     }
     const op = msg.length >= 2 ? msg.readUInt16BE(0) : -1;
