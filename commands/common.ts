@@ -1,6 +1,7 @@
 // Small rules several command families share.
 import { CliError, type CommandContext } from '../src/cli/command';
 import { unitDefinition } from '../src/cluster/units';
+import { wildcardMatcher } from '../src/text/wildcard';
 
 /** Commands CUCM runs only on the publisher refuse elsewhere. */
 export function requirePublisher(ctx: CommandContext): void {
@@ -21,6 +22,5 @@ export function requireUnitHere(ctx: CommandContext, unit: string): void {
 
 /** `*` wildcards of a file-spec, as `file list` and `file get` take them. */
 export function fileSpecMatcher(spec: string): (name: string) => boolean {
-  const re = new RegExp(`^${spec.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
-  return (name) => re.test(name);
+  return wildcardMatcher(spec);
 }

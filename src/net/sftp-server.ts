@@ -4,10 +4,11 @@
 // directory.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { constants as C, promises as fsp, type Stats } from 'node:fs';
-import type net from 'node:net';
+import net from 'node:net';
 import path from 'node:path';
 import { acceptPasswords } from '../ssh/auth';
 import { Server, utils, type Attributes, type Connection, type FileEntry, type SFTPWrapper } from 'ssh2';
+import { DirectoryQuota } from './sftp-quota';
 
 export interface LabSftpOptions {
   /** directory served as "/" (created if missing) */
@@ -21,8 +22,20 @@ export interface LabSftpOptions {
   hostKey: Buffer;
   /** largest file a client may write; default 16 MiB */
   maxFileBytes?: number;
+  /** bytes the whole served directory may hold; default 256 MiB */
+  maxTotalBytes?: number;
+  /** files, directories and links the served directory may hold; default 10000 */
+  maxEntries?: number;
+  /** connections at once, authenticated or not; one more is dropped on arrival; default 32 */
+  maxConnections?: number;
+  /** session channels (SFTP sessions) one connection may have open; default 4 */
+  maxSessionsPerConnection?: number;
+  /** open file and directory handles of one connection, all its sessions together; default 64 */
+  maxHandlesPerConnection?: number;
   /** a connection with no traffic for this long is dropped; default 3 minutes */
   idleTimeoutMs?: number;
+  /** a connection not logged in this long after it arrived is dropped; default 60 s */
+  loginTimeoutMs?: number;
   /** delay before a failed login is answered, to slow guessing; default 300 ms */
   authFailDelayMs?: number;
 }
@@ -36,10 +49,14 @@ export interface LabSftpServer {
 }
 
 const { STATUS_CODE, OPEN_MODE } = utils.sftp;
-const MAX_HANDLES = 256; // per session: a client leaking handles cannot exhaust our descriptors
 const MAX_READ = 256 * 1024; // OpenSSH's own ceiling for one READ
 const DIR_BATCH = 100;
-const MAX_CONNECTIONS = 64;
+
+/** The permission bits a client may set: no setuid, setgid or sticky bit (the server runs as whoever
+ *  started it, root included) and nothing writable by every user. */
+export function allowedMode(mode: number): number {
+  return mode & 0o775;
+}
 
 /** A refusal with its SFTP status code and the short text the client shows. */
 class Refusal extends Error {
@@ -126,16 +143,29 @@ function longname(name: string, st: Stats, owner: string): string {
 }
 
 type Handle =
-  | { kind: 'file'; fh: fsp.FileHandle; append: boolean }
+  /** `file` is the real path, for the quota; `changed` once written to or truncated */
+  | { kind: 'file'; fh: fsp.FileHandle; append: boolean; file: string; changed: boolean }
   | { kind: 'dir'; dir: string; names: string[] };
+
+/** What one connection holds, whatever number of sessions it spreads it over. */
+interface ConnectionUse {
+  sessions: number;
+  handles: number;
+}
 
 export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpServer> {
   const maxFileBytes = opts.maxFileBytes ?? 16 * 1024 * 1024;
   const idleTimeoutMs = opts.idleTimeoutMs ?? 180_000;
   const authFailDelayMs = opts.authFailDelayMs ?? 300;
+  const loginTimeoutMs = opts.loginTimeoutMs ?? 60_000;
+  const maxSessions = opts.maxSessionsPerConnection ?? 4;
+  const maxHandles = opts.maxHandlesPerConnection ?? 64;
   await fsp.mkdir(opts.root, { recursive: true });
   // Compare against the real location, so a root reached through a symlink (/tmp on some systems) works.
   const realRoot = await fsp.realpath(opts.root);
+  const quota = await DirectoryQuota.load(realRoot, opts.maxTotalBytes ?? 256 * 1024 * 1024, opts.maxEntries ?? 10_000);
+  const overBytes = () => new Refusal(STATUS_CODE.FAILURE, `Quota exceeded (${quota.maxBytes} bytes)`);
+  const overEntries = () => new Refusal(STATUS_CODE.FAILURE, `Quota exceeded (${quota.maxEntries} files)`);
   const inside = (p: string) => p === realRoot || p.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
 
   /** Where a client path really lands on disk, refused if outside root. With `follow`, a symlink in the
@@ -175,10 +205,7 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
   const server = new Server({ hostKeys: [opts.hostKey] }, (client) => {
     connections.add(client);
     const sock = (client as unknown as { _sock?: net.Socket })._sock;
-    // Without TCP_NODELAY every small SFTP reply waits on a delayed ACK (tens of ms per request).
-    sock?.setNoDelay(true);
-    // An abandoned lab connection must not hold descriptors forever.
-    sock?.setTimeout(idleTimeoutMs, () => sock.destroy());
+    if (sock) client.once('ready', () => clearTimeout(loginTimers.get(sock)));
 
     const check = async (user: string, password: string): Promise<boolean> => {
       const ok = sameSecret(user, opts.username) && sameSecret(password, opts.password);
@@ -187,14 +214,19 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
     };
     acceptPasswords(client, check);
 
+    const use: ConnectionUse = { sessions: 0, handles: 0 };
     client.on('ready', () => {
-      client.on('session', (acceptSession) => {
+      client.on('session', (acceptSession, rejectSession) => {
+        // Each session may hold handles and buffers: one connection gets a few, not unlimited.
+        if (use.sessions >= maxSessions) return rejectSession();
+        use.sessions++;
         const session = acceptSession();
+        session.once('close', () => use.sessions--);
         session.on('pty', (_a, reject) => reject?.());
         session.on('shell', (_a, reject) => reject?.());
         session.on('exec', (_a, reject) => reject?.());
         session.on('subsystem', (_a, reject) => reject?.());
-        session.on('sftp', (accept) => serveSftp(accept(), opts.username));
+        session.on('sftp', (accept) => serveSftp(accept(), opts.username, use));
       });
     });
     client.on('error', () => {
@@ -202,19 +234,54 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
     });
     client.on('close', () => connections.delete(client));
   });
-  server.maxConnections = MAX_CONNECTIONS;
+  // Counted from the TCP accept on, so connections that never even say hello count too.
+  server.maxConnections = opts.maxConnections ?? 32;
 
-  function serveSftp(sftp: SFTPWrapper, owner: string): void {
+  // Our own listener hands each socket to ssh2, after arming the timers that must run from the first
+  // byte: ssh2 shows us a connection only once the client has sent its version line.
+  const sockets = new Set<net.Socket>();
+  const loginTimers = new WeakMap<net.Socket, NodeJS.Timeout>();
+  const tcp = net.createServer((sock) => {
+    sockets.add(sock);
+    // Without TCP_NODELAY every small SFTP reply waits on a delayed ACK (tens of ms per request).
+    sock.setNoDelay(true);
+    // An abandoned lab connection must not hold descriptors forever...
+    sock.setTimeout(idleTimeoutMs, () => sock.destroy());
+    // ...nor may one that never logs in (silent, trickling, guessing) keep one of the few places.
+    loginTimers.set(
+      sock,
+      setTimeout(() => sock.destroy(), loginTimeoutMs),
+    );
+    sock.once('close', () => {
+      sockets.delete(sock);
+      clearTimeout(loginTimers.get(sock));
+    });
+    server.injectSocket(sock);
+  });
+
+  function serveSftp(sftp: SFTPWrapper, owner: string, use: ConnectionUse): void {
     const handles = new Map<number, Handle>();
     let nextHandle = 1;
 
-    const newHandle = (h: Handle): Buffer => {
-      if (handles.size >= MAX_HANDLES) throw new Refusal(STATUS_CODE.FAILURE, 'Too many open handles');
+    /** Refused before anything is opened, so a refusal holds no descriptor. */
+    const takeHandleSlot = () => {
+      if (use.handles >= maxHandles) throw new Refusal(STATUS_CODE.FAILURE, 'Too many open handles');
+      use.handles++;
+    };
+    let released = false;
+    /** Registers a handle and answers with it. A session already closed refuses it, so the caller
+     *  closes what it opened rather than leaking it. */
+    const replyHandle = (reqid: number, h: Handle): void => {
+      if (released) throw new Refusal(STATUS_CODE.FAILURE, 'Session closed');
       const id = nextHandle++;
       handles.set(id, h);
       const buf = Buffer.alloc(4);
       buf.writeUInt32BE(id);
-      return buf;
+      try {
+        sftp.handle(reqid, buf);
+      } catch {
+        /* the channel is closing: release() closes the handle */
+      }
     };
     const handleOf = (buf: Buffer): Handle => {
       const h = buf.length === 4 ? handles.get(buf.readUInt32BE()) : undefined;
@@ -227,6 +294,15 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
       return h;
     };
     const ok = (reqid: number) => sftp.status(reqid, STATUS_CODE.OK);
+    /** Closes a file handle; a file it changed is counted at its real size from now on (unless it was
+     *  renamed or removed meanwhile, which the quota already knows). */
+    const closeFile = async (f: Extract<Handle, { kind: 'file' }>) => {
+      try {
+        if (f.changed && quota.has(f.file)) quota.setSize(f.file, (await f.fh.stat()).size);
+      } finally {
+        await f.fh.close();
+      }
+    };
 
     /** Runs one request; any throw becomes the matching STATUS reply. */
     const run = (reqid: number, work: () => Promise<void>): void => {
@@ -244,19 +320,46 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
       if (size > maxFileBytes) throw new Refusal(STATUS_CODE.FAILURE, `File would exceed the ${maxFileBytes}-byte limit`);
     };
 
-    /** SETSTAT/FSETSTAT: apply what a lab needs (mode, size, times); ownership is ignored. */
-    const applyAttrs = async (target: { chmod(m: number): Promise<void>; truncate(n: number): Promise<void>; utimes(a: number, m: number): Promise<void> }, attrs: Partial<Attributes>) => {
-      if (typeof attrs.size === 'number') {
-        checkSize(attrs.size);
-        await target.truncate(attrs.size);
+    /** Room for `file` to reach `end` bytes, under both the file limit and the directory quota; the
+     *  reservation is settled when `work` is done. */
+    const withRoom = async (file: string, end: number, work: () => Promise<void>) => {
+      checkSize(end);
+      if (!(await quota.reserveSize(file, end))) throw overBytes();
+      try {
+        await work();
+      } catch (e) {
+        // The room was reserved for nothing: count what is really there.
+        const st = await fsp.lstat(file).catch(() => null);
+        if (!st) quota.remove(file);
+        else quota.setSize(file, st.isFile() ? st.size : 0);
+        throw e;
+      } finally {
+        quota.settle();
       }
-      if (typeof attrs.mode === 'number') await target.chmod(attrs.mode & 0o7777);
+    };
+
+    /** SETSTAT/FSETSTAT: apply what a lab needs (mode, size, times); ownership is ignored. */
+    const applyAttrs = async (
+      file: string,
+      target: { chmod(m: number): Promise<void>; truncate(n: number): Promise<void>; utimes(a: number, m: number): Promise<void> },
+      attrs: Partial<Attributes>,
+    ) => {
+      if (typeof attrs.size === 'number') {
+        const size = attrs.size;
+        await withRoom(file, size, async () => {
+          await target.truncate(size);
+          quota.setSize(file, size);
+        });
+      }
+      if (typeof attrs.mode === 'number') await target.chmod(allowedMode(attrs.mode));
       if (typeof attrs.atime === 'number' && typeof attrs.mtime === 'number') await target.utimes(attrs.atime, attrs.mtime);
     };
 
     const rename = async (from: string, to: string) => {
+      const [src, dst] = [await localEntry(from), await localEntry(to)];
       // POSIX semantics (replace an existing file), which is what uploaders that write-then-rename rely on.
-      await fsp.rename(await localEntry(from), await localEntry(to));
+      await fsp.rename(src, dst);
+      quota.rename(src, dst);
     };
 
     sftp.on('REALPATH', (reqid, p) =>
@@ -278,15 +381,33 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
         if (pflags & OPEN_MODE.CREAT && pflags & OPEN_MODE.EXCL) flags |= C.O_EXCL;
         if (pflags & OPEN_MODE.TRUNC) flags |= C.O_TRUNC;
         if (pflags & OPEN_MODE.APPEND) flags |= C.O_APPEND;
-        const mode = typeof attrs?.mode === 'number' ? attrs.mode & 0o777 : 0o644;
-        const fh = await fsp.open(await local(p, true), flags, mode);
+        const mode = typeof attrs?.mode === 'number' ? allowedMode(attrs.mode) : 0o644;
+        const file = await local(p, true);
+        takeHandleSlot();
+        let reserved = false;
+        let fh: fsp.FileHandle | undefined;
         try {
+          const existed = await fsp.stat(file).then(
+            () => true,
+            () => false,
+          );
+          if (!existed && flags & C.O_CREAT) {
+            if (!(await quota.reserveEntry(file))) throw overEntries();
+            reserved = true;
+          }
+          fh = await fsp.open(file, flags, mode);
+          const st = await fh.stat();
           // Linux lets O_RDONLY open a directory; SFTP clients expect that to fail here, not at READ.
-          if ((await fh.stat()).isDirectory()) throw new Refusal(STATUS_CODE.FAILURE, 'Is a directory');
-          sftp.handle(reqid, newHandle({ kind: 'file', fh, append: (pflags & OPEN_MODE.APPEND) !== 0 }));
+          if (st.isDirectory()) throw new Refusal(STATUS_CODE.FAILURE, 'Is a directory');
+          if (write) quota.setSize(file, st.size); // 0 after O_TRUNC or creation
+          replyHandle(reqid, { kind: 'file', fh, append: (pflags & OPEN_MODE.APPEND) !== 0, file, changed: false });
         } catch (e) {
-          await fh.close();
+          use.handles--;
+          await fh?.close();
+          if (reserved && !fh) quota.unreserveEntry(file); // never created
           throw e;
+        } finally {
+          if (reserved) quota.settle();
         }
       }),
     );
@@ -302,21 +423,29 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
     sftp.on('WRITE', (reqid, h, offset, data) =>
       run(reqid, async () => {
         const f = fileOf(h);
-        checkSize((f.append ? (await f.fh.stat()).size : offset) + data.length);
-        await f.fh.write(data, 0, data.length, f.append ? null : offset);
+        const end = (f.append ? (await f.fh.stat()).size : offset) + data.length;
+        await withRoom(f.file, end, async () => {
+          f.changed = true;
+          await f.fh.write(data, 0, data.length, f.append ? null : offset);
+        });
         ok(reqid);
       }),
     );
     sftp.on('FSETSTAT', (reqid, h, attrs) =>
       run(reqid, async () => {
-        await applyAttrs(fileOf(h).fh, attrs);
+        const f = fileOf(h);
+        f.changed ||= typeof attrs.size === 'number';
+        await applyAttrs(f.file, f.fh, attrs);
         ok(reqid);
       }),
     );
     sftp.on('SETSTAT', (reqid, p, attrs) =>
       run(reqid, async () => {
         const target = await local(p, true);
+        // The served root's mode and times are the lab owner's, not a client's.
+        if (target === realRoot) throw denied();
         await applyAttrs(
+          target,
           {
             chmod: (m) => fsp.chmod(target, m),
             truncate: (n) => fsp.truncate(target, n),
@@ -331,8 +460,14 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
     sftp.on('OPENDIR', (reqid, p) =>
       run(reqid, async () => {
         const dir = await local(p, true);
-        const names = await fsp.readdir(dir);
-        sftp.handle(reqid, newHandle({ kind: 'dir', dir, names: ['.', '..', ...names] }));
+        takeHandleSlot();
+        try {
+          const names = await fsp.readdir(dir);
+          replyHandle(reqid, { kind: 'dir', dir, names: ['.', '..', ...names] });
+        } catch (e) {
+          use.handles--;
+          throw e;
+        }
       }),
     );
     sftp.on('READDIR', (reqid, h) =>
@@ -355,14 +490,17 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
       run(reqid, async () => {
         const found = handleOf(h);
         handles.delete(h.readUInt32BE());
-        if (found.kind === 'file') await found.fh.close();
+        use.handles--;
+        if (found.kind === 'file') await closeFile(found);
         ok(reqid);
       }),
     );
 
     sftp.on('REMOVE', (reqid, p) =>
       run(reqid, async () => {
-        await fsp.unlink(await localEntry(p));
+        const target = await localEntry(p);
+        await fsp.unlink(target);
+        quota.remove(target);
         ok(reqid);
       }),
     );
@@ -374,13 +512,25 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
     );
     sftp.on('MKDIR', (reqid, p, attrs) =>
       run(reqid, async () => {
-        await fsp.mkdir(await localEntry(p), typeof attrs?.mode === 'number' ? attrs.mode & 0o777 : 0o755);
+        const target = await localEntry(p);
+        const existed = quota.has(target);
+        if (!(await quota.reserveEntry(target))) throw overEntries();
+        try {
+          await fsp.mkdir(target, typeof attrs?.mode === 'number' ? allowedMode(attrs.mode) : 0o755);
+        } catch (e) {
+          if (!existed) quota.unreserveEntry(target);
+          throw e;
+        } finally {
+          quota.settle();
+        }
         ok(reqid);
       }),
     );
     sftp.on('RMDIR', (reqid, p) =>
       run(reqid, async () => {
-        await fsp.rmdir(await localEntry(p));
+        const target = await localEntry(p);
+        await fsp.rmdir(target);
+        quota.remove(target);
         ok(reqid);
       }),
     );
@@ -399,7 +549,9 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
     );
 
     const release = () => {
-      for (const h of handles.values()) if (h.kind === 'file') h.fh.close().catch(() => undefined);
+      released = true;
+      for (const h of handles.values()) if (h.kind === 'file') closeFile(h).catch(() => undefined);
+      use.handles -= handles.size;
       handles.clear();
     };
     sftp.on('close', release);
@@ -412,13 +564,14 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
+    tcp.once('error', reject);
+    tcp.listen(opts.port, opts.host, () => {
+      tcp.off('error', reject);
       resolve();
     });
   });
-  const port = (server.address() as net.AddressInfo).port;
+  tcp.on('error', () => undefined); // after listening, a failed accept concerns one client only
+  const port = (tcp.address() as net.AddressInfo).port;
 
   return {
     host: opts.host,
@@ -426,13 +579,10 @@ export async function startLabSftpServer(opts: LabSftpOptions): Promise<LabSftpS
     root: opts.root,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const c of connections) {
-          c.end();
-          // A peer that ignores the disconnect must not keep close() waiting.
-          const sock = (c as unknown as { _sock?: net.Socket })._sock;
-          setTimeout(() => sock?.destroy(), 1000).unref();
-        }
+        tcp.close(() => resolve());
+        for (const c of connections) c.end();
+        // A peer that ignores the disconnect (or never said hello) must not keep close() waiting.
+        for (const sock of sockets) setTimeout(() => sock.destroy(), 1000).unref();
       }),
   };
 }

@@ -4,6 +4,7 @@
 // whether the service runs come from a FileSource.
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { TransferSlots, type Slot } from './tftp-slots';
 
 export interface FileSource {
   /** the bytes of a served file, null when it does not exist; only plain names like ITLFile.tlv or SEP001122334455.cnf.xml.sgn are ever asked for */
@@ -19,12 +20,16 @@ export interface TftpServerOptions {
   files: FileSource;
   /** largest file served (after netascii conversion); default 4 MiB */
   maxTransferBytes?: number;
-  /** concurrent transfers; one more is refused with error 0 "Server busy"; default 200 */
+  /** concurrent transfers; when all are taken by clients that answered, one more is refused with error 0 "Server busy"; default 200 */
   maxSessions?: number;
+  /** transfers one client address may hold once half of maxSessions are in use; default 8 */
+  maxPerClient?: number;
   /** wait for an ACK before sending the last DATA/OACK again, unless the client negotiated `timeout`; default 1000 */
   retransmitMs?: number;
   /** retransmissions of one packet before the transfer is abandoned; default 5 */
   maxRetries?: number;
+  /** however the client paces it, a transfer ends (error 0 "Transfer timed out") this long after it began; default 120000 */
+  maxTransferMs?: number;
   log?: (m: string) => void;
 }
 
@@ -41,8 +46,10 @@ export const TFTP_ERROR = { NOT_DEFINED: 0, NOT_FOUND: 1, ACCESS: 2, ILLEGAL: 4,
 export const MIN_BLKSIZE = 8;
 export const MAX_BLKSIZE = 65464; // RFC 2348: the largest block that fits a UDP datagram with its headers
 const DEFAULT_BLKSIZE = 512;
-/** However slowly a client ACKs, a transfer holds its socket no longer than this. */
-const MAX_TRANSFER_MS = 5 * 60_000;
+/** The largest `timeout` option acknowledged (RFC 2349 allows 255): a longer one is left out of the
+ *  OACK and the server's own interval applies, so a silent client cannot pin a slot for minutes. */
+export const MAX_TIMEOUT_S = 10;
+const DEFAULT_MAX_TRANSFER_MS = 120_000;
 
 /** A name we serve: one plain file name. Anything that could name a path (separators, `..`, a drive
  *  letter) or carry control characters is refused, for TFTP and HTTP alike. */
@@ -102,7 +109,7 @@ export function negotiate(options: [string, string][], size: number): Negotiated
     } else if (key === 'tsize' && size > 0) {
       // An empty file's tsize is left out: curl (7.88 at least) rejects "tsize 0" in an OACK as illegal.
       result.acknowledged.push([key, String(size)]);
-    } else if (key === 'timeout' && n >= 1 && n <= 255) {
+    } else if (key === 'timeout' && n >= 1 && n <= MAX_TIMEOUT_S) {
       result.timeoutMs = n * 1000;
       result.acknowledged.push([key, String(n)]);
     }
@@ -161,6 +168,25 @@ interface Peer {
   port: number;
 }
 
+/** A source we can answer: dgram.send throws (not reports) for port 0, which a forged packet can carry. */
+export function isAnswerable(peer: Peer): boolean {
+  return Number.isInteger(peer.port) && peer.port >= 1 && peer.port <= 65535 && net.isIP(peer.address) !== 0;
+}
+
+/** Sends one datagram; a failure (a bad peer, a closed socket) is logged, never thrown, since a lost
+ *  datagram is what TFTP retries are for. `done` runs once the datagram has left or failed. */
+function sendSafely(sock: dgram.Socket, buf: Buffer, to: Peer, log: (m: string) => void, done?: () => void): void {
+  try {
+    sock.send(buf, to.port, to.address, (err) => {
+      if (err) log(`tftp: sending to ${to.address}:${to.port}: ${err.message}`);
+      done?.();
+    });
+  } catch (err) {
+    log(`tftp: sending to ${to.address}:${to.port}: ${(err as Error).message}`);
+    done?.();
+  }
+}
+
 interface TransferSettings {
   host: string;
   type: dgram.SocketType;
@@ -169,37 +195,58 @@ interface TransferSettings {
   negotiated: Negotiated;
   retransmitMs: number;
   maxRetries: number;
+  maxTransferMs: number;
   log: (m: string) => void;
-  onEnd: () => void;
+  onEnd: (t: Transfer) => void;
+}
+
+interface Transfer extends Slot {
+  confirmed: boolean;
+  /** ends the transfer without a word to the client (server closing) */
+  abort(): void;
 }
 
 /** One read transfer on its own socket: send, wait for the matching ACK, resend on silence. */
-function startTransfer(t: TransferSettings): { abort(): void } {
+function startTransfer(t: TransferSettings): Transfer {
   const sock = dgram.createSocket(t.type);
   const { blksize, acknowledged } = t.negotiated;
   const interval = t.negotiated.timeoutMs ?? t.retransmitMs;
   // Always a final short block, 0 bytes long when the size is a multiple of blksize: it marks the end.
   const lastBlock = Math.floor(t.data.length / blksize) + 1;
-  const deadline = Date.now() + MAX_TRANSFER_MS;
   let sent = acknowledged.length ? 0 : 1; // block last sent; 0 = the OACK
   let packet = acknowledged.length ? oackPacket(acknowledged) : dataPacket(t.data, 1, blksize);
   let retries = 0;
   let timer: NodeJS.Timeout | undefined;
+  let lifetime: NodeJS.Timeout | undefined;
   let ended = false;
+  const transfer: Transfer = {
+    address: t.peer.address,
+    confirmed: false,
+    abort: () => end(),
+    // Not logged: under a flood of forged requests this happens for nearly every packet.
+    evict: () => end(),
+  };
 
-  const end = () => {
-    if (ended) return;
-    ended = true;
-    clearTimeout(timer);
+  const close = () => {
     try {
       sock.close();
     } catch {
       /* not bound yet or already closed */
     }
-    t.onEnd();
+  };
+  /** Frees the slot at once; with `last`, the socket closes once that packet has left (closing
+   *  earlier would cancel it). */
+  const end = (last?: Buffer) => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(timer);
+    clearTimeout(lifetime);
+    if (last) sendSafely(sock, last, t.peer, t.log, close);
+    else close();
+    t.onEnd(transfer);
   };
   const sendTo = (buf: Buffer, to: Peer) => {
-    if (!ended) sock.send(buf, to.port, to.address, () => undefined); // a lost datagram is what retries are for
+    if (!ended) sendSafely(sock, buf, to, t.log);
   };
   const transmit = () => {
     if (ended) return; // aborted while the socket was still binding
@@ -208,22 +255,27 @@ function startTransfer(t: TransferSettings): { abort(): void } {
     timer = setTimeout(onSilence, interval);
   };
   const onSilence = () => {
-    if (retries >= t.maxRetries || Date.now() > deadline) {
+    if (retries >= t.maxRetries) {
       t.log(`tftp: ${t.peer.address}:${t.peer.port} gave up at block ${sent}`);
       return end();
     }
     retries++;
     transmit();
   };
-  const fail = (code: number, message: string) => {
-    sendTo(errorPacket(code, message), t.peer);
-    end();
-  };
+  const fail = (code: number, message: string) => end(errorPacket(code, message));
+  // The whole transfer's bound, on its own timer: it holds whatever the retransmit interval and however
+  // slowly (or never) the client ACKs.
+  lifetime = setTimeout(() => {
+    t.log(`tftp: ${t.peer.address}:${t.peer.port} ran out of time at block ${sent}`);
+    // A client that never answered may be a forged address: it is not sent anything more.
+    if (transfer.confirmed) fail(TFTP_ERROR.NOT_DEFINED, 'Transfer timed out');
+    else end();
+  }, t.maxTransferMs);
 
   sock.on('message', (msg, rinfo) => {
     if (rinfo.address !== t.peer.address || rinfo.port !== t.peer.port) {
       // RFC 1350: a stray packet gets an error, and the transfer it hit goes on.
-      sendTo(errorPacket(TFTP_ERROR.UNKNOWN_TID, 'Unknown transfer ID'), rinfo);
+      if (isAnswerable(rinfo)) sendTo(errorPacket(TFTP_ERROR.UNKNOWN_TID, 'Unknown transfer ID'), rinfo);
       return;
     }
     const op = msg.length >= 2 ? msg.readUInt16BE(0) : -1;
@@ -232,8 +284,8 @@ function startTransfer(t: TransferSettings): { abort(): void } {
     // Only the ACK for what we just sent moves on; a duplicate of an older one is ignored rather than
     // answered, which avoids the Sorcerer's Apprentice duplication (RFC 1123 4.2.3.1).
     if (msg.readUInt16BE(2) !== (sent & 0xffff)) return;
+    transfer.confirmed = true;
     if (sent === lastBlock) return end();
-    if (Date.now() > deadline) return fail(TFTP_ERROR.NOT_DEFINED, 'Transfer timed out');
     sent++;
     retries = 0;
     packet = dataPacket(t.data, sent, blksize);
@@ -244,24 +296,34 @@ function startTransfer(t: TransferSettings): { abort(): void } {
     end();
   });
   sock.bind(0, t.host, () => transmit());
-  return { abort: end };
+  return transfer;
 }
 
 export async function startTftpServer(opts: TftpServerOptions): Promise<RunningTftpServer> {
   const maxTransferBytes = opts.maxTransferBytes ?? 4 * 1024 * 1024;
-  const maxSessions = opts.maxSessions ?? 200;
   const retransmitMs = opts.retransmitMs ?? 1000;
   const maxRetries = opts.maxRetries ?? 5;
+  // setTimeout fires at once for more than 2^31-1 ms: clamp.
+  const maxTransferMs = Math.min(opts.maxTransferMs ?? DEFAULT_MAX_TRANSFER_MS, 2 ** 31 - 1);
   const log = opts.log ?? (() => undefined);
   const type: dgram.SocketType = net.isIPv6(opts.host) ? 'udp6' : 'udp4';
   const sock = dgram.createSocket(type);
-  const transfers = new Set<{ abort(): void }>();
+  const transfers = new TransferSlots<Transfer>(opts.maxSessions ?? 200, opts.maxPerClient ?? 8);
 
   // Refusals go out from the listening socket: nothing is allocated for a request we will not serve.
-  const refuse = (to: dgram.RemoteInfo, code: number, message: string) =>
-    sock.send(errorPacket(code, message), to.port, to.address, () => undefined);
+  const refuse = (to: dgram.RemoteInfo, code: number, message: string) => sendSafely(sock, errorPacket(code, message), to, log);
 
+  let lastIgnoredLog = 0;
   function onRequest(msg: Buffer, from: dgram.RemoteInfo): void {
+    if (!isAnswerable(from)) {
+      // Port 0 cannot be a real client (and cannot be sent to): only a forged packet carries it.
+      // Logged once a second at most, so a flood of them cannot fill the log.
+      if (Date.now() - lastIgnoredLog >= 1000) {
+        lastIgnoredLog = Date.now();
+        log(`tftp: ignored a packet from ${from.address}:${from.port}`);
+      }
+      return;
+    }
     const op = msg.length >= 2 ? msg.readUInt16BE(0) : -1;
     if (op === OP.ERROR) return; // never answer an error with an error
     if (op !== OP.RRQ && op !== OP.WRQ) return refuse(from, TFTP_ERROR.ILLEGAL, 'Illegal TFTP operation');
@@ -273,7 +335,6 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<RunningT
       log(`tftp: ${from.address}:${from.port} refused name ${JSON.stringify(req.name)}`);
       return refuse(from, TFTP_ERROR.ACCESS, 'Access violation');
     }
-    if (transfers.size >= maxSessions) return refuse(from, TFTP_ERROR.NOT_DEFINED, 'Server busy');
     let file: Buffer | null;
     try {
       file = opts.files.read(req.name);
@@ -284,6 +345,8 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<RunningT
     if (!file) return refuse(from, TFTP_ERROR.NOT_FOUND, 'File not found');
     const data = req.mode === 'netascii' ? toNetascii(file) : file;
     if (data.length > maxTransferBytes) return refuse(from, TFTP_ERROR.NOT_DEFINED, 'File too large');
+    // Checked last, so a request we would refuse anyway never displaces a transfer.
+    if (!transfers.makeRoom(from.address)) return refuse(from, TFTP_ERROR.NOT_DEFINED, 'Server busy');
     const transfer = startTransfer({
       host: opts.host,
       type,
@@ -292,8 +355,9 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<RunningT
       negotiated: negotiate(req.options, data.length),
       retransmitMs,
       maxRetries,
+      maxTransferMs,
       log,
-      onEnd: () => transfers.delete(transfer),
+      onEnd: (ended) => transfers.delete(ended),
     });
     transfers.add(transfer);
   }
@@ -320,7 +384,7 @@ export async function startTftpServer(opts: TftpServerOptions): Promise<RunningT
     port: sock.address().port,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const t of [...transfers]) t.abort();
+        for (const t of transfers.all()) t.abort();
         sock.close(() => resolve());
       }),
   };

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -285,5 +285,224 @@ describe('integration: lab SFTP server and SFTP client', function () {
     for (const f of files) assert.deepEqual(await fsp.readFile(path.join(root, f.name)), f.content, f.name);
     assert.equal((await listRoot()).length, 20, 'no partial files left');
     assert.ok(ms < 10000, `20 uploads took ${ms} ms`);
+  });
+});
+
+/** An ssh2 SFTP call as a promise. */
+function call<T = void>(fn: (cb: (err: Error | null | undefined, result?: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => fn((err, result) => (err ? reject(err) : resolve(result as T))));
+}
+
+function openSftp(conn: Client): Promise<SFTPWrapper> {
+  return new Promise((resolve, reject) => conn.sftp((e, s) => (e ? reject(e) : resolve(s))));
+}
+
+const failsWith = (code: number, message?: RegExp) => (e: { code?: number; message?: string }) =>
+  e.code === code && (!message || message.test(e.message ?? ''));
+
+describe('integration: lab SFTP server limits', function () {
+  this.timeout(30000);
+  let base: string;
+  let root: string;
+  const servers: LabSftpServer[] = [];
+  const conns: Client[] = [];
+  const { STATUS_CODE } = utils.sftp;
+
+  async function start(opts: Partial<LabSftpOptions> = {}): Promise<LabSftpServer> {
+    const s = await startLabSftpServer({ root, host: '127.0.0.1', port: 0, username: USER, password: PASS, hostKey, authFailDelayMs: 20, ...opts });
+    servers.push(s);
+    return s;
+  }
+  async function connect(s: LabSftpServer): Promise<Client> {
+    const c = await connectRaw(s.port);
+    conns.push(c);
+    return c;
+  }
+  const targetOf = (s: LabSftpServer): SftpTarget => ({ host: '127.0.0.1', port: s.port, username: USER, password: PASS, timeoutMs: 10000 });
+  const modeOf = (name: string) => (statSync(path.join(root, name)).mode & 0o7777).toString(8);
+
+  beforeEach(async function () {
+    base = await fsp.mkdtemp(path.join(os.tmpdir(), 'ucmsim-sftp-limits-'));
+    root = path.join(base, 'root');
+  });
+
+  afterEach(async function () {
+    conns.splice(0).forEach((c) => c.end());
+    await within(Promise.all(servers.splice(0).map((s) => s.close())), 5000, 'closing SFTP servers');
+    await fsp.rm(base, { recursive: true, force: true });
+  });
+
+  it('drops setuid, setgid, sticky and world-write bits from every mode a client sets', async function () {
+    const s = await start();
+    const sftp = await openSftp(await connect(s));
+    await sftpUpload(targetOf(s), '/', 'a.bin', Buffer.from('x'));
+    // SETSTAT by path
+    await call((cb) => sftp.chmod('/a.bin', 0o4755, cb));
+    assert.equal(modeOf('a.bin'), '755');
+    await call((cb) => sftp.chmod('/a.bin', 0o777, cb));
+    assert.equal(modeOf('a.bin'), '775');
+    await call((cb) => sftp.chmod('a.bin', 0o7777, cb));
+    assert.equal(modeOf('a.bin'), '775');
+    // FSETSTAT on an open handle
+    const h = await call<Buffer>((cb) => sftp.open('/a.bin', 'r+', cb));
+    await call((cb) => sftp.fchmod(h, 0o6777, cb));
+    await call((cb) => sftp.close(h, cb));
+    assert.equal(modeOf('a.bin'), '775');
+    // OPEN creating a file with attributes, and MKDIR
+    const h2 = await call<Buffer>((cb) => sftp.open('/b.bin', 'w', { mode: 0o7777 }, cb));
+    await call((cb) => sftp.close(h2, cb));
+    assert.equal(Number.parseInt(modeOf('b.bin'), 8) & 0o7002, 0, modeOf('b.bin'));
+    await call((cb) => sftp.mkdir('/d', { mode: 0o1777 }, cb));
+    assert.equal(Number.parseInt(modeOf('d'), 8) & 0o7002, 0, modeOf('d'));
+  });
+
+  it('drops them for the real OpenSSH sftp client too', async function () {
+    const s = await start();
+    const local = path.join(base, 'local');
+    await fsp.mkdir(local);
+    await fsp.writeFile(path.join(local, 'tool'), '#!/bin/sh\n');
+    const batch = path.join(base, 'batch');
+    await fsp.writeFile(batch, ['put tool tool', 'chmod 4755 tool', 'chmod 0777 tool', ''].join('\n'));
+    await runOpenSshSftp(s.port, batch, local);
+    const mode = statSync(path.join(root, 'tool')).mode;
+    assert.equal(mode & 0o7000, 0, mode.toString(8));
+    assert.equal(mode & 0o002, 0, mode.toString(8));
+  });
+
+  it('refuses SETSTAT on the served root', async function () {
+    const s = await start();
+    const before = statSync(root).mode;
+    const sftp = await openSftp(await connect(s));
+    for (const p of ['/', '.', '', 'x/..']) {
+      await assert.rejects(call((cb) => sftp.chmod(p, 0o777, cb)), failsWith(STATUS_CODE.PERMISSION_DENIED), JSON.stringify(p));
+      await assert.rejects(call((cb) => sftp.utimes(p, 0, 0, cb)), failsWith(STATUS_CODE.PERMISSION_DENIED), JSON.stringify(p));
+    }
+    assert.equal(statSync(root).mode, before);
+  });
+
+  it('refuses an upload past maxTotalBytes with "Quota exceeded", keeping the directory within it', async function () {
+    const quota = 64 * 1024;
+    const s = await start({ maxTotalBytes: quota });
+    const target = targetOf(s);
+    await sftpUpload(target, '/', 'first.bin', randomBytes(40 * 1024));
+    await rejectsWith(sftpUpload(target, '/', 'second.bin', randomBytes(40 * 1024)), 'other', /failed \(Quota exceeded \(65536 bytes\)\)/);
+    assert.deepEqual(await fsp.readdir(root), ['first.bin'], 'no partial file left');
+    // The real client pipelines many writes at once: still nothing lands beyond the quota.
+    const local = path.join(base, 'local');
+    await fsp.mkdir(local);
+    await fsp.writeFile(path.join(local, 'big.bin'), randomBytes(1024 * 1024));
+    const batch = path.join(base, 'batch');
+    await fsp.writeFile(batch, ['put big.bin big.bin', ''].join('\n'));
+    await assert.rejects(runOpenSshSftp(s.port, batch, local));
+    const used = (await fsp.readdir(root)).reduce((n, f) => n + statSync(path.join(root, f)).size, 0);
+    assert.ok(used <= quota, `${used} bytes on disk, quota ${quota}`);
+    // Removing files gives the room back.
+    const sftp = await openSftp(await connect(s));
+    for (const f of await fsp.readdir(root)) await call((cb) => sftp.unlink('/' + f, cb));
+    await sftpUpload(target, '/', 'second.bin', randomBytes(60 * 1024));
+    assert.deepEqual(await fsp.readdir(root), ['second.bin']);
+  });
+
+  it('counts what the directory held at start against the quota', async function () {
+    await fsp.mkdir(root, { recursive: true });
+    await fsp.writeFile(path.join(root, 'old.bin'), randomBytes(50 * 1024));
+    const s = await start({ maxTotalBytes: 64 * 1024 });
+    await rejectsWith(sftpUpload(targetOf(s), '/', 'new.bin', randomBytes(20 * 1024)), 'other', /Quota exceeded/);
+    assert.deepEqual(await fsp.readdir(root), ['old.bin']);
+  });
+
+  it('refuses a file or directory past maxEntries', async function () {
+    const s = await start({ maxEntries: 3 });
+    const target = targetOf(s);
+    for (const name of ['a', 'b', 'c']) await sftpUpload(target, '/', name, Buffer.from(name));
+    await rejectsWith(sftpUpload(target, '/', 'd', Buffer.from('d')), 'other', /failed \(Quota exceeded \(3 files\)\)/);
+    const sftp = await openSftp(await connect(s));
+    await assert.rejects(call((cb) => sftp.mkdir('/dir', cb)), failsWith(STATUS_CODE.FAILURE, /^Quota exceeded \(3 files\)$/));
+    // Rewriting an existing file needs no new entry.
+    const h = await call<Buffer>((cb) => sftp.open('/a', 'w', cb));
+    await call((cb) => sftp.write(h, Buffer.from('again'), 0, 5, 0, cb));
+    await call((cb) => sftp.close(h, cb));
+    assert.equal(await fsp.readFile(path.join(root, 'a'), 'utf8'), 'again');
+    assert.deepEqual((await fsp.readdir(root)).sort(), ['a', 'b', 'c']);
+  });
+
+  it('caps open handles per connection, across all its sessions', async function () {
+    const s = await start({ maxHandlesPerConnection: 4 });
+    await sftpUpload(targetOf(s), '/', 'f', Buffer.from('x'));
+    const conn = await connect(s);
+    const [one, two] = [await openSftp(conn), await openSftp(conn)];
+    const held: [SFTPWrapper, Buffer][] = [];
+    for (const sftp of [one, two, one, two]) held.push([sftp, await call<Buffer>((cb) => sftp.open('/f', 'r', cb))]);
+    for (const sftp of [one, two]) {
+      await assert.rejects(call((cb) => sftp.open('/f', 'r', cb)), failsWith(STATUS_CODE.FAILURE, /^Too many open handles$/));
+      await assert.rejects(call((cb) => sftp.opendir('/', cb)), failsWith(STATUS_CODE.FAILURE, /^Too many open handles$/));
+    }
+    // Another connection has its own allowance; a closed handle frees a place.
+    const other = await openSftp(await connect(s));
+    await call<Buffer>((cb) => other.open('/f', 'r', cb));
+    const [sftp, h] = held.pop()!;
+    await call((cb) => sftp.close(h, cb));
+    await call<Buffer>((cb) => one.open('/f', 'r', cb));
+    // Ending a session gives its handles back.
+    one.end();
+    await within(new Promise((r) => one.once('close', r)), 5000, 'session closed');
+    for (let i = 0; i < 3; i++) await call<Buffer>((cb) => two.open('/f', 'r', cb));
+  });
+
+  it('caps sessions per connection', async function () {
+    const s = await start({ maxSessionsPerConnection: 2 });
+    const conn = await connect(s);
+    const first = await openSftp(conn);
+    await openSftp(conn);
+    await assert.rejects(openSftp(conn));
+    first.end();
+    await within(new Promise((r) => first.once('close', r)), 5000, 'session closed');
+    await openSftp(conn);
+  });
+
+  it('drops a connection that has not logged in within loginTimeoutMs', async function () {
+    // The idle timeout is far off: only the login deadline can end this connection in time.
+    const s = await start({ loginTimeoutMs: 300, idleTimeoutMs: 60_000 });
+    const sock = net.connect(s.port, '127.0.0.1');
+    const closed = new Promise((r) => sock.once('close', () => r(undefined)));
+    sock.on('error', () => undefined);
+    sock.resume(); // read what the server sends, so its closing is seen
+    sock.write('SSH-2.0-never-logs-in\r\n');
+    try {
+      await within(closed, 5000, 'the unauthenticated connection dropped');
+    } finally {
+      sock.destroy();
+    }
+    // A client that logs in in time stays.
+    const sftp = await openSftp(await connect(s));
+    await call((cb) => sftp.mkdir('/kept', cb));
+  });
+
+  it('drops a connection that never sends a byte, so it cannot hold a place', async function () {
+    const s = await start({ loginTimeoutMs: 300, idleTimeoutMs: 60_000, maxConnections: 1 });
+    const sock = net.connect(s.port, '127.0.0.1');
+    const closed = new Promise((r) => sock.once('close', () => r(undefined)));
+    sock.on('error', () => undefined);
+    sock.resume();
+    try {
+      await within(closed, 5000, 'the silent connection dropped');
+    } finally {
+      sock.destroy();
+    }
+    const sftp = await openSftp(await connect(s));
+    await call((cb) => sftp.mkdir('/kept', cb));
+  });
+
+  it('caps connections overall', async function () {
+    const s = await start({ maxConnections: 2 });
+    const [a] = [await connect(s), await connect(s)];
+    await assert.rejects(within(connectRaw(s.port), 10000, 'third connection'));
+    a.end();
+    await within(new Promise((r) => a.once('close', () => r(undefined))), 5000, 'first connection closed');
+    // The server sees the close a moment after the client: bounded retries, no fixed sleep.
+    let third: Client | null = null;
+    for (let i = 0; i < 50 && !third; i++) third = await connectRaw(s.port).catch(() => null);
+    assert.ok(third, 'a place freed by a closed connection is available again');
+    conns.push(third);
   });
 });

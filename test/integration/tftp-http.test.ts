@@ -11,9 +11,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import { dataPacket, startTftpServer, type FileSource, type RunningTftpServer, type TftpServerOptions } from '../../src/net/tftp-server';
+import { dataPacket, isAnswerable, negotiate, startTftpServer, type FileSource, type RunningTftpServer, type TftpServerOptions } from '../../src/net/tftp-server';
 import { startConfigHttpServer, startConfigHttpsServer, type RunningHttpServer, type TlsIdentity } from '../../src/net/config-http';
-import { within } from '../helpers/wait';
+import { waitUntil, within } from '../helpers/wait';
 
 const HOST = '127.0.0.1';
 const OP = { RRQ: 1, WRQ: 2, DATA: 3, ACK: 4, ERROR: 5, OACK: 6 };
@@ -79,11 +79,12 @@ class RawClient {
     });
   }
 
-  static open(): Promise<RawClient> {
+  /** Bound to `address` (any 127.0.0.x works on loopback, which lets a test play many clients). */
+  static open(address = HOST): Promise<RawClient> {
     const sock = dgram.createSocket('udp4');
     return new Promise((resolve, reject) => {
       sock.once('error', reject);
-      sock.bind(0, HOST, () => resolve(new RawClient(sock)));
+      sock.bind(0, address, () => resolve(new RawClient(sock)));
     });
   }
 
@@ -208,6 +209,23 @@ async function rawGet(
   } finally {
     c.close();
   }
+}
+
+/** Sends `payload` to 127.0.0.1:`port` from source port 0, which no ordinary socket can do: a raw
+ *  socket (root only) writes the UDP header itself. Resolves false where that is not possible. */
+function sendFromPortZero(port: number, payload: Buffer): Promise<boolean> {
+  if (process.getuid?.() !== 0 || !which('python3')) return Promise.resolve(false);
+  const script = [
+    'import socket, struct, sys',
+    'port, payload = int(sys.argv[1]), bytes.fromhex(sys.argv[2])',
+    's = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)',
+    '# source port 0, no checksum (allowed over IPv4)',
+    "s.sendto(struct.pack('!HHHH', 0, port, 8 + len(payload), 0) + payload, ('127.0.0.1', 0))",
+  ].join('\n');
+  return run('python3', ['-c', script, String(port), payload.toString('hex')], { timeoutMs: 10000 }).then((r) => {
+    assert.equal(r.code, 0, r.stderr);
+    return true;
+  });
 }
 
 /** Sends one datagram to the server and returns the first answer. */
@@ -520,14 +538,138 @@ describe('TFTP server limits', function () {
     const s = await start({ maxSessions: 2, retransmitMs: 5000 });
     const stalled = await Promise.all([RawClient.open(), RawClient.open()]);
     try {
+      // Clients that answered once and then stall: their slots are not given away.
       for (const c of stalled) {
         c.send(request(OP.RRQ, 'ITLFile.tlv', 'octet'), s.port);
-        assert.equal((await c.next()).msg.readUInt16BE(0), OP.DATA);
+        const first = await c.next();
+        assert.equal(first.msg.readUInt16BE(0), OP.DATA);
+        c.send(ack(1), first.port);
+        assert.equal((await c.next()).msg.readUInt16BE(2), 2, 'DATA 2');
       }
       assert.deepEqual((await rawGet(s.port, 'ITLFile.tlv')).error, { code: 0, message: 'Server busy' });
     } finally {
       stalled.forEach((c) => c.close());
     }
+  });
+
+  it('gives the slot of a client that never answered to a new request when the table is full', async () => {
+    const s = await start({ maxSessions: 2, retransmitMs: 5000 });
+    const silent = await Promise.all([RawClient.open(), RawClient.open()]);
+    try {
+      for (const c of silent) {
+        c.send(request(OP.RRQ, 'ITLFile.tlv', 'octet'), s.port);
+        assert.equal((await c.next()).msg.readUInt16BE(0), OP.DATA);
+      }
+      assert.ok((await rawGet(s.port, 'ITLFile.tlv')).data.equals(ITL));
+      // The displaced one (the oldest) is dropped silently: its address may be forged.
+      await silent[0].silence(200);
+    } finally {
+      silent.forEach((c) => c.close());
+    }
+  });
+
+  it('holds one address to maxPerClient transfers once half the table is in use', async () => {
+    const s = await start({ maxSessions: 4, maxPerClient: 1, retransmitMs: 5000 });
+    const opened: RawClient[] = [];
+    try {
+      // Two confirmed, stalled transfers from 127.0.0.2: the second is allowed (table under half full).
+      for (let i = 0; i < 2; i++) {
+        const c = await RawClient.open('127.0.0.2');
+        opened.push(c);
+        c.send(request(OP.RRQ, 'ITLFile.tlv', 'octet'), s.port);
+        const first = await c.next();
+        c.send(ack(1), first.port);
+        assert.equal((await c.next()).msg.readUInt16BE(2), 2);
+      }
+      const third = await RawClient.open('127.0.0.2');
+      opened.push(third);
+      third.send(request(OP.RRQ, 'ITLFile.tlv', 'octet'), s.port);
+      assert.deepEqual(errorOf((await third.next()).msg), { code: 0, message: 'Server busy' });
+      // Another client still finds room.
+      assert.ok((await rawGet(s.port, 'ITLFile.tlv')).data.equals(ITL));
+    } finally {
+      opened.forEach((c) => c.close());
+    }
+  });
+
+  it('serves curl within 2 s while 200 forged read requests that never ACK hold the default table', async function () {
+    this.timeout(60000);
+    const s = await start({});
+    // One source per request, then 20 requests from each of 10 sources: requests from forged
+    // addresses come both ways. Half of them ask for the longest timeout.
+    for (const sourceOf of [(i: number) => `127.0.0.${2 + i}`, (i: number) => `127.0.0.${2 + (i % 10)}`]) {
+      const flood = await Promise.all(Array.from({ length: 200 }, (_, i) => RawClient.open(sourceOf(i))));
+      try {
+        flood.forEach((c, i) => c.send(request(OP.RRQ, 'ITLFile.tlv', 'octet', i % 2 ? { timeout: '255' } : {}), s.port));
+        // Every request has been handled once each got its first answer.
+        await within(Promise.all(flood.map((c) => c.next(10000))), 15000, 'the flood answered');
+        if (which('curl')) {
+          const out = path.join(tmp, `flood-${randomBytes(4).toString('hex')}`);
+          const r = await run('curl', ['-sS', '--max-time', '2', '-o', out, `tftp://${HOST}:${s.port}/ITLFile.tlv`]);
+          assert.equal(r.code, 0, `curl under the flood: ${r.stderr}`);
+          assert.ok((await fsp.readFile(out)).equals(ITL));
+        } else {
+          assert.ok((await within(rawGet(s.port, 'ITLFile.tlv'), 2000, 'a download under the flood')).data.equals(ITL));
+        }
+      } finally {
+        flood.forEach((c) => c.close());
+      }
+    }
+  });
+
+  it('ends a transfer at maxTransferMs whatever timeout was negotiated, and frees its slot', async () => {
+    // Without the lifetime bound, this stalled transfer would hold its slot for 6 x 10 s.
+    const s = await start({ maxSessions: 1, maxTransferMs: 1000, retransmitMs: 5000 });
+    const c = await RawClient.open();
+    try {
+      c.send(request(OP.RRQ, 'ITLFile.tlv', 'octet', { timeout: '10' }), s.port);
+      const oack = await c.next();
+      assert.deepEqual(oackOf(oack.msg), { timeout: '10' });
+      c.send(ack(0), oack.port);
+      assert.equal((await c.next()).msg.readUInt16BE(0), OP.DATA);
+      // Stalled after answering once: the slot is held, not given away...
+      assert.deepEqual((await rawGet(s.port, 'ITLFile.tlv')).error, { code: 0, message: 'Server busy' });
+      // ...until the lifetime runs out (the next retransmission would only come 10 s after DATA 1).
+      const next = await c.next(5000);
+      assert.deepEqual(errorOf(next.msg), { code: 0, message: 'Transfer timed out' });
+      assert.equal(next.port, oack.port);
+    } finally {
+      c.close();
+    }
+    assert.ok((await rawGet(s.port, 'ITLFile.tlv')).data.equals(ITL), 'the slot is free again');
+  });
+
+  it(`leaves a timeout over ${10} s out of the OACK, so the server's own interval applies`, async () => {
+    assert.deepEqual(negotiate([['timeout', '255']], 100).acknowledged, []);
+    assert.deepEqual(negotiate([['timeout', '11']], 100).acknowledged, []);
+    assert.deepEqual(negotiate([['timeout', '10']], 100).acknowledged, [['timeout', '10']]);
+    const s = await start({ retransmitMs: 50, maxRetries: 1 });
+    const c = await RawClient.open();
+    try {
+      c.send(request(OP.RRQ, 'ITLFile.tlv', 'octet', { timeout: '255', tsize: '0' }), s.port);
+      const first = await c.next();
+      assert.deepEqual(oackOf(first.msg), { tsize: String(ITL.length) });
+      assert.ok((await c.next(3000)).msg.equals(first.msg), 'resent at the server interval, long before 255 s');
+    } finally {
+      c.close();
+    }
+  });
+
+  it('ignores packets from source port 0 and keeps serving', async function () {
+    assert.equal(isAnswerable({ address: '127.0.0.1', port: 0 }), false);
+    assert.equal(isAnswerable({ address: '127.0.0.1', port: 69 }), true);
+    const logged: string[] = [];
+    const s = await start({ log: (m) => logged.push(m) });
+    // A read request, and a stray packet on a live transfer's TID: both once crashed the process.
+    if (!(await sendFromPortZero(s.port, request(OP.RRQ, 'ITLFile.tlv', 'octet')))) this.skip();
+    await waitUntil(() => logged.some((m) => m.includes('ignored a packet from 127.0.0.1:0')), 5000, 'the port-0 request seen');
+    const got = await rawGet(s.port, 'ITLFile.tlv', {
+      afterFirstReply: async (tid) => {
+        assert.ok(await sendFromPortZero(tid, ack(1)));
+      },
+    });
+    assert.ok(got.data.equals(ITL));
+    assert.ok((await rawGet(s.port, 'ITLFile.tlv')).data.equals(ITL));
   });
 
   it('refuses a file over maxTransferBytes, netascii expansion included', async () => {
