@@ -11,7 +11,7 @@ export const csrCommands: CommandSpec[] = [
     privilege: 1,
     args: [{
       name: 'unit', describe: 'tomcat, tomcat-ECDSA, ipsec, CallManager, CallManager-ECDSA, CAPF or TVS', required: true,
-      choices: (c: Completion) => c.cluster.ownCertificates(c.node).map((x) => x.unit).filter((u) => !NO_CSR_UNITS.includes(u)),
+      choices: (c: Completion) => c.cluster.certificates.own(c.node).map((x) => x.unit).filter((u) => !NO_CSR_UNITS.includes(u)),
     }],
     description: [
       'This command generates a certificate signing request (CSR) for a unit, with a new private key and the',

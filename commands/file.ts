@@ -9,7 +9,7 @@ const TFTP_DIR = '/usr/local/cm/tftp';
 
 /** The names in this node's TFTP directory (ITLRecovery.p12 is bundled on the publisher on request). */
 function tftpNames(ctx: { cluster: CommandContext['cluster']; node: string }): string[] {
-  const names = ctx.cluster.tftpFiles(ctx.node).map((f) => f.name);
+  const names = ctx.cluster.tftp.files(ctx.node).map((f) => f.name);
   return ctx.cluster.isPublisher(ctx.node) ? [...names, P12].sort() : names;
 }
 
@@ -41,7 +41,7 @@ export const fileCommands: CommandSpec[] = [
       const match = fileSpecMatcher(args['file-spec']);
       const detail = args.options?.toLowerCase() === 'detail';
       if (args.options && !detail) throw new CliError([`Invalid option: ${args.options}`]);
-      const files = ctx.cluster.tftpFiles(ctx.session.node).filter((f) => match(f.name));
+      const files = ctx.cluster.tftp.files(ctx.session.node).filter((f) => match(f.name));
       for (const f of files) {
         if (!detail) ctx.line(f.name);
         else {
@@ -65,12 +65,12 @@ export const fileCommands: CommandSpec[] = [
     async run(ctx, args) {
       // ITLRecovery.p12 is bundled on request, so a wildcard does not pick it up (file list does not show it).
       const match = fileSpecMatcher(args['file-spec']);
-      const names = ctx.cluster.tftpFiles(ctx.session.node).map((f) => f.name).filter(match);
+      const names = ctx.cluster.tftp.files(ctx.session.node).map((f) => f.name).filter(match);
       if (ctx.cluster.isPublisher(ctx.session.node) && args['file-spec'].toLowerCase() === P12.toLowerCase()) names.push(P12);
       if (names.length === 0) throw new CliError(['No files matched the file specification.']);
       const files: OutgoingFile[] = [];
       for (const name of names) {
-        files.push(name === P12 ? await p12Bundle(ctx) : { name, content: ctx.cluster.tftpFile(ctx.session.node, name)!.content });
+        files.push(name === P12 ? await p12Bundle(ctx) : { name, content: ctx.cluster.tftp.file(ctx.session.node, name)!.content });
       }
       ctx.line('Please wait while the system is gathering files info ...');
       for (const f of files) ctx.line(`Get file: ${TFTP_DIR}/${f.name}`);
@@ -92,11 +92,11 @@ export const fileCommands: CommandSpec[] = [
     example: ['file delete tftp CTLFile.tlv', 'Delete the File CTLFile.tlv? Enter "y" followed by return to continue: y', 'files: found = 1, deleted = 1'],
     async run(ctx, args) {
       const match = fileSpecMatcher(args['file-spec']);
-      const names = ctx.cluster.tftpFiles(ctx.session.node).map((f) => f.name).filter(match);
+      const names = ctx.cluster.tftp.files(ctx.session.node).map((f) => f.name).filter(match);
       let deleted = 0;
       for (const name of names) {
         const answer = await ctx.ask(`Delete the File ${name}? Enter "y" followed by return to continue: `);
-        if (answer.trim().toLowerCase() === 'y' && ctx.cluster.deleteTftpFile(ctx.actor, name)) deleted++;
+        if (answer.trim().toLowerCase() === 'y' && ctx.cluster.tftp.delete(ctx.actor, name)) deleted++;
       }
       ctx.line(`files: found = ${names.length}, deleted = ${deleted}`);
     },

@@ -55,7 +55,7 @@ export const sessionCommands: CommandSpec[] = [
       if (!/^\d+$/.test(args.minutes) || minutes < 5 || minutes > 99999) throw new CliError(['Value range: 5-99999 minutes']);
       ctx.line('The new timeout takes effect for new CLI sessions; sessions already open keep their timeout.');
       if (!(await ctx.confirm('Continue (y/n)?'))) return;
-      ctx.cluster.setCliSessionTimeout(ctx.actor, minutes);
+      ctx.cluster.settings.setCliSessionTimeout(ctx.actor, minutes);
       ctx.line(`CLI session timeout is set to ${minutes} minutes.`);
     },
   },
@@ -64,7 +64,7 @@ export const sessionCommands: CommandSpec[] = [
     privilege: 0,
     description: ['This command shows the CLI session timeout that new CLI sessions get (30 minutes by default).'],
     async run(ctx) {
-      ctx.line(`CLI session timeout is set to ${ctx.cluster.cliSessionTimeout} minutes.`);
+      ctx.line(`CLI session timeout is set to ${ctx.cluster.settings.cliSessionTimeout} minutes.`);
     },
   },
   {

@@ -20,14 +20,14 @@ const IN_CTL = new Set(['CallManager', 'CAPF']);
 
 const unitArg = {
   name: 'unit', describe: 'tomcat, tomcat-ECDSA, ipsec, CallManager, CallManager-ECDSA, CAPF, TVS or ITLRecovery', required: true,
-  choices: (c: { cluster: CommandContext['cluster']; node: string }) => c.cluster.ownCertificates(c.node).map((x) => x.unit),
+  choices: (c: { cluster: CommandContext['cluster']; node: string }) => c.cluster.certificates.own(c.node).map((x) => x.unit),
 };
 
 async function regen(ctx: CommandContext, typed: string, choice?: RegenChoice): Promise<void> {
   const unit = UNITS.find((u) => u.unit.toLowerCase() === typed.toLowerCase())?.unit;
   if (!unit) throw new CliError([`Invalid unit ${typed}. Valid units: ${UNITS.map((u) => u.unit).join(', ')}`]);
   requireUnitHere(ctx, unit);
-  const existing = ctx.cluster.ownCertificate(ctx.session.node, unit);
+  const existing = ctx.cluster.certificates.find(ctx.session.node, unit);
   if (!existing) throw new CliError([`There is no ${unit} certificate on this node.`]);
   // Refuse a choice the unit cannot take before asking anything.
   const def = UNITS.find((u) => u.unit === unit)!;
@@ -51,10 +51,10 @@ async function regen(ctx: CommandContext, typed: string, choice?: RegenChoice): 
       `You must restart services related to ${unit} for the regenerated certificates to become active.`,
     ]);
   }
-  if (ctx.cluster.mixedMode && IN_CTL.has(unit)) {
+  if (ctx.cluster.settings.mixedMode && IN_CTL.has(unit)) {
     ctx.line('The cluster is in Mixed Mode: run utils ctl update CTLFile so that the CTL file carries the new certificate.');
   }
-  if (ctx.cluster.mixedMode && unit === 'ITLRecovery' && ctx.cluster.profile.normalSigner === 'ITLRecovery') {
+  if (ctx.cluster.settings.mixedMode && unit === 'ITLRecovery' && ctx.cluster.profile.normalSigner === 'ITLRecovery') {
     // The phones' CTL is signed by the old ITLRecovery: re-sign with CallManager first (Security Guide).
     ctx.line('The cluster is in Mixed Mode: run utils ctl reset localkey, reset the phones, then run utils ctl update CTLFile.');
   }
@@ -109,8 +109,8 @@ export const setCertCommands: CommandSpec[] = [
     description: ['Lists this node\'s certificates in use and waiting for a restart, with key, hash and expiry.'],
     async run(ctx) {
       const rows = [
-        ...ctx.cluster.ownCertificates(ctx.session.node).map((c) => ({ c, status: 'active' })),
-        ...ctx.cluster.pendingCertificates(ctx.session.node).map((c) => ({ c, status: 'pending restart' })),
+        ...ctx.cluster.certificates.own(ctx.session.node).map((c) => ({ c, status: 'active' })),
+        ...ctx.cluster.certificates.pending(ctx.session.node).map((c) => ({ c, status: 'pending restart' })),
       ];
       ctx.line(`${'Unit'.padEnd(18)}${'Status'.padEnd(17)}${'Key'.padEnd(10)}${'Hash'.padEnd(8)}Expires`);
       for (const { c, status } of rows) {

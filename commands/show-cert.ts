@@ -8,7 +8,7 @@ export const showCertCommands: CommandSpec[] = [
     privilege: 1,
     description: ['This command displays the list of certificates of this node.'],
     async run(ctx) {
-      for (const c of ctx.cluster.ownCertificates(ctx.session.node)) ctx.line(`${c.unit}/${c.unit}.pem: ${c.description}`);
+      for (const c of ctx.cluster.certificates.own(ctx.session.node)) ctx.line(`${c.unit}/${c.unit}.pem: ${c.description}`);
     },
   },
   {
@@ -16,7 +16,7 @@ export const showCertCommands: CommandSpec[] = [
     privilege: 1,
     description: ['This command displays the list of trusted certificates of this node.'],
     async run(ctx) {
-      for (const t of ctx.cluster.trustCertificates(ctx.session.node)) ctx.line(`${t.store}/${t.file}: ${t.description}`);
+      for (const t of ctx.cluster.certificates.trust(ctx.session.node)) ctx.line(`${t.store}/${t.file}: ${t.description}`);
     },
   },
   {
@@ -24,13 +24,13 @@ export const showCertCommands: CommandSpec[] = [
     privilege: 1,
     args: [{
       name: 'unit', describe: 'the certificate unit, e.g. CallManager or CallManager/CallManager.pem', required: true,
-      choices: (c) => c.cluster.ownCertificates(c.node).map((x) => x.unit),
+      choices: (c) => c.cluster.certificates.own(c.node).map((x) => x.unit),
     }],
     description: ['This command displays the fields and the PEM of one of this node\'s certificates.'],
     example: ['show cert own CallManager'],
     async run(ctx, args) {
       const unit = args.unit.split('/')[0];
-      const cert = ctx.cluster.ownCertificate(ctx.session.node, unit);
+      const cert = ctx.cluster.certificates.find(ctx.session.node, unit);
       if (!cert) throw new CliError([`Certificate ${args.unit} not found. Run "show cert list own" to list the certificates.`]);
       ctx.lines(describeCertificate(cert.cert_pem, ctx.cluster.timeZone));
     },
@@ -40,11 +40,11 @@ export const showCertCommands: CommandSpec[] = [
     privilege: 1,
     args: [{
       name: 'file', describe: 'the trust store and file, e.g. tomcat-trust/cucm-pub.example.com.pem', required: true,
-      choices: (c) => c.cluster.trustCertificates(c.node).map((t) => `${t.store}/${t.file}`),
+      choices: (c) => c.cluster.certificates.trust(c.node).map((t) => `${t.store}/${t.file}`),
     }],
     description: ['This command displays one trusted certificate of this node.'],
     async run(ctx, args) {
-      const t = ctx.cluster.trustCertificates(ctx.session.node).find((x) => `${x.store}/${x.file}`.toLowerCase() === args.file.toLowerCase());
+      const t = ctx.cluster.certificates.trust(ctx.session.node).find((x) => `${x.store}/${x.file}`.toLowerCase() === args.file.toLowerCase());
       if (!t) throw new CliError([`Certificate ${args.file} not found. Run "show cert list trust" to list the certificates.`]);
       ctx.lines(describeCertificate(t.cert_pem, ctx.cluster.timeZone));
     },

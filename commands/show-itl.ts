@@ -4,7 +4,7 @@ import { renderTrustList } from '../src/tlv';
 import { ITL_FILE, CTL_FILE, ITL_SIZE_LIMIT } from '../src/cluster/trustfiles';
 
 function show(ctx: CommandContext, kind: 'ITL' | 'CTL'): void {
-  const file = ctx.cluster.tftpFile(ctx.session.node, kind === 'ITL' ? ITL_FILE : CTL_FILE);
+  const file = ctx.cluster.tftp.file(ctx.session.node, kind === 'ITL' ? ITL_FILE : CTL_FILE);
   const lines = renderTrustList(kind, file?.content ?? null, new Date(file?.modified_at ?? 0), ctx.cluster.timeZone);
   if (kind === 'ITL' && file && file.content.length > ITL_SIZE_LIMIT) {
     const at = lines.findIndex((l) => l.startsWith('Length of ITL file'));

@@ -28,7 +28,7 @@ export const simClusterCommands: CommandSpec[] = [
     description: ['Shows the enterprise parameters the simulator models (System > Enterprise Parameters).'],
     async run(ctx) {
       for (const name of Object.keys(ENTERPRISE_PARAMETERS)) {
-        ctx.line(`${name.padEnd(42)}: ${ctx.cluster.enterpriseParameter(name) || '(default)'}`);
+        ctx.line(`${name.padEnd(42)}: ${ctx.cluster.settings.enterpriseParameter(name) || '(default)'}`);
       }
     },
   },
@@ -54,8 +54,8 @@ export const simClusterCommands: CommandSpec[] = [
       } else if (value && !/^https:\/\/[^\s/:]+:\d+\/\S*$/.test(value)) {
         throw new CliError([`${name} must be an https URL with a port, e.g. https://cucm-pub.example.com:8443/cucm-uds/users`]);
       }
-      const before = ctx.cluster.enterpriseParameter(name);
-      ctx.cluster.setEnterpriseParameter(ctx.actor, name, value);
+      const before = ctx.cluster.settings.enterpriseParameter(name);
+      ctx.cluster.settings.setEnterpriseParameter(ctx.actor, name, value);
       ctx.line(`${name} = ${value || '(default)'}`);
       if (name === ROLLBACK && before !== value) resetDevices(ctx);
     },

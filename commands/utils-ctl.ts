@@ -13,7 +13,7 @@ function tail(ctx: CommandContext): string[] {
 
 function preconditions(ctx: CommandContext): void {
   requirePublisher(ctx);
-  if (!ctx.cluster.serviceStarted(ctx.session.node, CTL_PROVIDER)) {
+  if (!ctx.cluster.services.started(ctx.session.node, CTL_PROVIDER)) {
     throw new CliError(['Cisco CTL Provider is not running on this node. Start it with utils service start Cisco CTL Provider and retry.']);
   }
 }
@@ -27,15 +27,15 @@ export const ctlCommands: CommandSpec[] = [
     description: ['Updates the CTL file and sets the cluster to mixed mode (db secure mode is set to 1).', 'Run it on the publisher.'],
     async run(ctx) {
       preconditions(ctx);
-      if (ctx.cluster.mixedMode) {
+      if (ctx.cluster.settings.mixedMode) {
         ctx.line('The cluster is already in Mixed Mode.');
         return;
       }
-      const autoReg = ctx.cluster.enterpriseParameter('Auto-registration') === 'True';
+      const autoReg = ctx.cluster.settings.enterpriseParameter('Auto-registration') === 'True';
       const what = `This operation will set the cluster to Mixed mode.${autoReg ? '  Auto-registration is enabled on at least one CM node.' : ''}`;
       if (!(await ask(ctx, what))) return;
       ctx.line('Moving Cluster to Mixed Mode');
-      ctx.cluster.writeCtl(ctx.actor, { mixed: true });
+      ctx.cluster.tftp.writeCtl(ctx.actor, { mixed: true });
       ctx.lines(['Cluster set to Mixed Mode', ...tail(ctx)]);
     },
   },
@@ -45,13 +45,13 @@ export const ctlCommands: CommandSpec[] = [
     description: ['Updates the CTL file and sets the cluster to non-secure mode. Run it on the publisher.'],
     async run(ctx) {
       preconditions(ctx);
-      if (!ctx.cluster.mixedMode) {
+      if (!ctx.cluster.settings.mixedMode) {
         ctx.line('The cluster is already in Non Secure Mode.');
         return;
       }
       if (!(await ask(ctx, 'This operation will set the cluster to non secure mode.'))) return;
       ctx.line('Moving Cluster to Non Secure Mode');
-      ctx.cluster.writeCtl(ctx.actor, { mixed: false });
+      ctx.cluster.tftp.writeCtl(ctx.actor, { mixed: false });
       ctx.lines(['Cluster set to Non Secure Mode', ...tail(ctx)]);
     },
   },
@@ -61,12 +61,12 @@ export const ctlCommands: CommandSpec[] = [
     description: ['Updates the CTL file in each of the nodes of the cluster. Run it on the publisher.'],
     async run(ctx) {
       preconditions(ctx);
-      if (!ctx.cluster.mixedMode && !ctx.cluster.tftpFile(ctx.session.node, CTL_FILE)) {
+      if (!ctx.cluster.settings.mixedMode && !ctx.cluster.tftp.file(ctx.session.node, CTL_FILE)) {
         throw new CliError(['The cluster is in Non Secure Mode and has no CTL file to update.', 'Run utils ctl set-cluster mixed-mode to create one.']);
       }
       if (!(await ask(ctx, 'This operation will update the CTLFile.'))) return;
       ctx.line('Updating CTL file');
-      ctx.cluster.writeCtl(ctx.actor, { mixed: ctx.cluster.mixedMode });
+      ctx.cluster.tftp.writeCtl(ctx.actor, { mixed: ctx.cluster.settings.mixedMode });
       ctx.lines(['CTL file Updated', ...tail(ctx)]);
     },
   },
@@ -80,10 +80,10 @@ export const ctlCommands: CommandSpec[] = [
     ],
     async run(ctx) {
       preconditions(ctx);
-      if (!ctx.cluster.mixedMode) throw new CliError(['The cluster is not in Mixed Mode; there is no CTL file to reset.']);
+      if (!ctx.cluster.settings.mixedMode) throw new CliError(['The cluster is not in Mixed Mode; there is no CTL file to reset.']);
       if (!(await ask(ctx, 'This operation will reset the CTL file and sign it with the CallManager key.'))) return;
       ctx.line('Resetting the CTL file');
-      ctx.cluster.writeCtl(ctx.actor, { mixed: true, signWith: 'CallManager' });
+      ctx.cluster.tftp.writeCtl(ctx.actor, { mixed: true, signWith: 'CallManager' });
       ctx.lines(['The CTL file was reset and signed with the CallManager key', ...tail(ctx)]);
     },
   },

@@ -6,10 +6,10 @@ import { requirePublisher } from './common';
 import { askSftpTarget, sftpStep } from './sftp-dialog';
 
 async function reset(ctx: CommandContext, imported?: KeyPair): Promise<void> {
-  const active = ctx.cluster.activeTftpNodes();
+  const active = ctx.cluster.services.activeTftpNodes();
   if (active.length === 0) throw new CliError(['There are no active TFTP servers in the cluster; start Cisco Tftp first.']);
   ctx.line('Generating the reset ITL file.....');
-  const nodes = ctx.cluster.resetItl(ctx.actor, imported);
+  const nodes = ctx.cluster.tftp.resetItl(ctx.actor, imported);
   ctx.lines([
     'The reset ITL file was generated successfully',
     'Locating active Tftp servers in the cluster.....',

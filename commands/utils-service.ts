@@ -11,7 +11,7 @@ const SERVM_RUNNING = 'Service Manager is running';
 const POLL_MS = 1000;
 
 function serviceNames(ctx: { cluster: CommandContext['cluster']; node: string }): string[] {
-  return ctx.cluster.services(ctx.node).map((s) => s.def.name);
+  return ctx.cluster.services.list(ctx.node).map((s) => s.def.name);
 }
 
 const serviceArg = {
@@ -30,14 +30,14 @@ async function poll(ctx: CommandContext, name: string, state: string): Promise<v
 }
 
 async function control(ctx: CommandContext, typed: string, action: ServiceAction): Promise<void> {
-  const found = ctx.cluster.findService(ctx.session.node, typed);
+  const found = ctx.cluster.services.find(ctx.session.node, typed);
   if (!found) {
     throw new CliError([`Invalid service name: ${typed}`, 'Run "utils service list" to see the services of this node.']);
   }
   const name = found.def.name;
   if (action === 'restart') ctx.line(RESTART_WARNING);
   ctx.line(SERVM_RUNNING);
-  const plan = ctx.cluster.planService(ctx.session.node, name, action);
+  const plan = ctx.cluster.services.plan(ctx.session.node, name, action);
   if (plan.outcome === 'refused') throw new CliError([`${name}[${found.state.state}]  ${plan.reason}`]);
   if (plan.outcome === 'unchanged') {
     ctx.line(`${name}[${found.state.state}]  ${plan.reason}`);
@@ -46,10 +46,10 @@ async function control(ctx: CommandContext, typed: string, action: ServiceAction
   if (plan.stopping) await poll(ctx, name, 'STOPPING');
   if (plan.starting) await poll(ctx, name, 'STARTING');
   // The change lands only now, so Ctrl-C during the polling above leaves the service as it was.
-  const applied = ctx.cluster.applyService(ctx.actor, name, action);
+  const applied = ctx.cluster.services.apply(ctx.actor, name, action);
   if (applied.outcome !== 'change') {
     // Another session changed the service while this one polled: report the state it is in now.
-    const now = ctx.cluster.findService(ctx.session.node, name)!.state.state;
+    const now = ctx.cluster.services.find(ctx.session.node, name)!.state.state;
     if (applied.outcome === 'refused') throw new CliError([`${name}[${now}]  ${applied.reason}`]);
     ctx.line(`${name}[${now}]  ${applied.reason}`);
     return;
@@ -78,7 +78,7 @@ export const serviceCommands: CommandSpec[] = [
     privilege: 0,
     description: ['This command retrieves a list of all services and their status.'],
     async run(ctx) {
-      const all = ctx.cluster.services(ctx.session.node);
+      const all = ctx.cluster.services.list(ctx.session.node);
       ctx.line('Requesting service status, please wait...');
       for (const s of all.filter((x) => x.def.group === 'platform')) ctx.line(serviceListLine(s.def, s.state));
       ctx.lines([SERVM_RUNNING, 'Getting list of all services', '>> Return code = 0']);

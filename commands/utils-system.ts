@@ -18,7 +18,7 @@ export const systemRestartCommands: CommandSpec[] = [
       if (!(await ctx.confirm('Enter (yes/no)? '))) return;
       ctx.lines(['', `Broadcast message from root (${ctime(ctx.clock.now(), ctx.cluster.timeZone)}):`, '', 'The system is going down for reboot NOW!', 'Waiting .']);
       await ctx.sleep(2000);
-      ctx.cluster.restartNode(ctx.actor);
+      ctx.cluster.services.restartNode(ctx.actor);
       ctx.lines(['', 'Operation succeeded', '', 'restart now.']);
       ctx.session.dropNodeSessions();
     },

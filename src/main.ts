@@ -113,7 +113,7 @@ function sftpPasswordFlag(flags: Flags): string | undefined {
 async function accountsWithKnownPasswords(dataDir: string, timeScale: number): Promise<string[]> {
   const probe = new App({ dataDir, timeScale });
   // Every cluster of the lab: `ucmsim passwd USER` changes the account on all of them.
-  const users = [...probe.lab.clusters.values()].flatMap((c) => c.users());
+  const users = [...probe.lab.clusters.values()].flatMap((c) => c.accounts.list());
   probe.close();
   const weak: string[] = [];
   for (const u of users) {
@@ -173,7 +173,7 @@ async function serve(argv: string[]): Promise<void> {
   try {
     await ensureCluster(dataDir, labFile(flags), (s) => console.log(s));
     const probe = new App({ dataDir, timeScale });
-    const admin = probe.cluster.users().find((u) => u.privilege === 4);
+    const admin = probe.cluster.accounts.list().find((u) => u.privilege === 4);
     probe.close();
     const defaultPassword = admin ? await verifyPassword(DEFAULT_PASSWORD, admin.password_hash) : false;
     const sftpWellKnown = sftpPassword === undefined || WELL_KNOWN_PASSWORDS.includes(sftpPassword);
@@ -239,7 +239,7 @@ async function shell(argv: string[]): Promise<void> {
     throw new UsageError(`no node ${node}; nodes: ${nodes.map((n) => n.name).join(', ')}`);
   }
   // The local console is the install-time administrator's own terminal.
-  const admin = app.lab.clusterOf(node).users().find((u) => u.privilege === 4) ?? { name: 'admin', privilege: 4 };
+  const admin = app.lab.clusterOf(node).accounts.list().find((u) => u.privilege === 4) ?? { name: 'admin', privilege: 4 };
   const stdin = process.stdin;
   if (stdin.isTTY) stdin.setRawMode(true);
   const flow = new OutputFlow(process.stdout, { changed: () => session.resume() });
@@ -329,10 +329,10 @@ async function passwd(argv: string[]): Promise<void> {
   try {
     const clusters = flags.cluster ? [app.lab.cluster(String(flags.cluster))] : [...app.lab.clusters.values()];
     const hash = hashPassword(password);
-    const changed = clusters.filter((c) => c.users().some((u) => u.name === user));
+    const changed = clusters.filter((c) => c.accounts.list().some((u) => u.name === user));
     if (!changed.length) throw new UsageError(`no account ${user}`);
     // Several clusters change together or not at all.
-    app.lab.transaction(() => changed.forEach((c) => c.setPassword(null, user, hash)));
+    app.lab.transaction(() => changed.forEach((c) => c.accounts.setPassword(null, user, hash)));
     console.log(`password of ${user} changed${app.lab.clusters.size > 1 ? ` on ${changed.map((c) => c.name).join(', ')}` : ''}`);
   } finally {
     app.close();

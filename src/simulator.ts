@@ -85,8 +85,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         serving: () => lab.network.tftp(n.ip) !== null,
       };
       const identity = (rsa: Unit, ec: Unit) => () => ({
-        rsa: cluster.keyPair({ node: n.name, unit: rsa }),
-        ec: cluster.keyPair({ node: n.name, unit: ec }),
+        rsa: cluster.certificates.keyPair({ node: n.name, unit: rsa }),
+        ec: cluster.certificates.keyPair({ node: n.name, unit: ec }),
       });
       if (opts.tftpPort !== null && opts.tftpPort !== undefined) {
         const t = await startTftpServer({ host, port: portFor(opts.tftpPort, i), files, log: opts.log });
@@ -101,7 +101,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       if (opts.tvsPort !== null && opts.tvsPort !== undefined) {
         const tvs = await startTvsServer({
           host, port: opts.tvsPort === 0 ? 0 : opts.tvsPort + i,
-          identity: () => cluster.keyPair({ node: n.name, unit: 'TVS' }),
+          identity: () => cluster.certificates.keyPair({ node: n.name, unit: 'TVS' }),
           serving: () => lab.network.tvs(n.ip) !== null,
           answer: (line) => {
             // The same endpoint the simulated phones ask, reached through the network.

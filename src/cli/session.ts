@@ -111,7 +111,7 @@ export class CliSession implements SessionControl {
   }
 
   start(): void {
-    this.idleMinutes = this.deps.cluster.cliSessionTimeout;
+    this.idleMinutes = this.deps.cluster.settings.cliSessionTimeout;
     this.write(bannerLines(this.deps.cluster.config.hardware).join('\r\n') + '\r\n');
     this.prompt();
   }

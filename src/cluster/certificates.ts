@@ -21,7 +21,7 @@ export interface RegenResult {
 
 export function unitOnNode(cluster: Cluster, node: string, unit: string): { def: UnitDefinition; current: CertificateRow } {
   const def = unitDefinition(unit);
-  const current = def && cluster.ownCertificate(node, def.unit);
+  const current = def && cluster.certificates.find(node, def.unit);
   if (!def || !current) throw new ClusterError(`There is no ${unit} certificate on ${node}.`);
   return { def, current };
 }
@@ -91,7 +91,7 @@ export function activate(cluster: Cluster, actor: Actor | null, cert: Certificat
     trustOnEveryNode(cluster, def.trustStore, cert.cert_pem, cert.description, previous?.cert_pem);
   }
   cluster.record(actor, 'certificate-activated', { node: cert.node, unit: cert.unit, serial: certificateInfo(cert.cert_pem).serialHex });
-  cluster.refreshTrustFiles(actor);
+  cluster.tftp.refresh(actor);
 }
 
 /** A (re)start of `service` on `node` (or of the whole node) activates the certificates waiting for it. */

@@ -155,7 +155,7 @@ function sameCertificate(a: string, b: string): boolean {
 /** The node and unit that use `certPem` as their identity certificate, if any does. */
 function identityUse(cluster: Cluster, certPem: string): { node: string; unit: string } | undefined {
   for (const n of cluster.nodes()) {
-    const c = cluster.ownCertificates(n.name).find((own) => sameCertificate(own.cert_pem, certPem));
+    const c = cluster.certificates.own(n.name).find((own) => sameCertificate(own.cert_pem, certPem));
     if (c) return { node: n.name, unit: c.unit };
   }
   return undefined;

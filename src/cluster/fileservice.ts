@@ -18,26 +18,26 @@ export class FileService {
 
   /** Cisco Tftp is running on the node. */
   serving(node: string): boolean {
-    return this.cluster.serviceStarted(node, TFTP);
+    return this.cluster.services.started(node, TFTP);
   }
 
   read(node: string, name: string): Buffer | null {
-    if (name === ITL_FILE || name === CTL_FILE) return this.cluster.tftpFile(node, name)?.content ?? null;
+    if (name === ITL_FILE || name === CTL_FILE) return this.cluster.tftp.file(node, name)?.content ?? null;
     const m = CONFIG_NAME.exec(name);
     // Only devices in this cluster's database have a configuration file here.
     const phone = m && this.cluster.repo.phone(m[1]);
     if (!phone || phone.name !== m![1] || phone.cluster !== this.cluster.name) return null;
-    const xml = Buffer.from(phoneConfigXml(this.cluster.phoneConfigInput(phone)));
+    const xml = Buffer.from(phoneConfigXml(this.cluster.settings.phoneConfigInput(phone)));
     return m![2] ? this.sign(node, `${phone.name}.cnf.xml.sgn`, xml) : xml;
   }
 
   private sign(node: string, fileName: string, body: Buffer): Buffer {
-    const signer = this.cluster.keyPair({ node, unit: 'CallManager' });
+    const signer = this.cluster.certificates.keyPair({ node, unit: 'CallManager' });
     const key = createHash('sha1').update(fileName).update(body).update(signer.certPem).digest('hex');
     let file = this.signed.get(key);
     if (!file) {
       // The timestamp is the ITL's, so the same contents always give the same bytes.
-      const built = this.cluster.tftpFile(node, ITL_FILE)?.modified_at ?? this.cluster.createdAt;
+      const built = this.cluster.tftp.file(node, ITL_FILE)?.modified_at ?? this.cluster.createdAt;
       file = buildSignedFile({ fileName, body, signerCertPem: signer.certPem, signerKeyPem: signer.keyPem, timestamp: Math.floor(Date.parse(built) / 1000) });
       if (this.signed.size > 50_000) this.signed.clear();
       this.signed.set(key, file);

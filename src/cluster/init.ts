@@ -36,12 +36,12 @@ export async function initializeLab(store: Store, lab: LabConfig, users: UserCon
     for (const c of world.clusters.values()) {
       // Every node keeps every node's certificate of a unit in the unit's trust store.
       for (const n of c.nodes()) {
-        for (const cert of c.ownCertificates(n.name)) {
+        for (const cert of c.certificates.own(n.name)) {
           const store = unitDefinition(cert.unit)?.trustStore;
           if (store) trustOnEveryNode(c, store, cert.cert_pem, cert.description);
         }
       }
-      c.refreshTrustFiles(null);
+      c.tftp.refresh(null);
       world.fleetOf(c.name).create(null);
     }
     world.scheduler.close();

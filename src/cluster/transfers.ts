@@ -19,7 +19,7 @@ export interface OutgoingFile {
 
 /** ITLRecovery.p12 of the publisher: the key pair in use, protected by `password`. */
 export function itlRecoveryBundle(cluster: Cluster, node: string, password: string): OutgoingFile {
-  const pair = cluster.keyPair({ node, unit: 'ITLRecovery' });
+  const pair = cluster.certificates.keyPair({ node, unit: 'ITLRecovery' });
   return { name: ITL_RECOVERY_P12, content: buildPkcs12({ keyPem: pair.keyPem, certPem: pair.certPem, password, friendlyName: 'ITLRecovery' }) };
 }
 

@@ -129,7 +129,7 @@ export class Lab {
       },
       runDue: (limit) => {
         for (const n of this.repo.nodesRestartedBy(new Date(limit).toISOString())) {
-          this.transaction(() => this.cluster(n.cluster).completeRestart(n.name));
+          this.transaction(() => this.cluster(n.cluster).services.completeRestart(n.name));
         }
       },
     };

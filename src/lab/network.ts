@@ -31,7 +31,7 @@ export class Network {
   unreachable(host: Host, service: string): string | null {
     if (!host.cluster.online) return `cluster ${host.cluster.name} is offline`;
     if (host.node.restarting_until !== null) return `${host.node.name} is restarting`;
-    if (!host.cluster.serviceStarted(host.node.name, service)) return `${service} is not running on ${host.node.name}`;
+    if (!host.cluster.services.started(host.node.name, service)) return `${service} is not running on ${host.node.name}`;
     return null;
   }
 

@@ -140,7 +140,7 @@ export class Fleet {
       const tftp = host?.node.name ?? phone.tftp;
       if (!phoneModel(phone.model).sbd || phone.reg_state !== 'reg' || phone.reboot_until) return { phone, tftp, status: 'Unknown' as const };
       if (!phone.itl_hash) return { phone, tftp, status: 'Not Installed' as const };
-      const current = host?.cluster.tftpFile(tftp, ITL_FILE)?.content;
+      const current = host?.cluster.tftp.file(tftp, ITL_FILE)?.content;
       return { phone, tftp, status: current && sha1(current) === phone.itl_hash ? ('Match' as const) : ('MisMatch' as const) };
     });
   }
@@ -167,7 +167,7 @@ export class Fleet {
   private trustsHttps(p: PhoneRow, itl: ParsedTrustList | null, node: string): boolean {
     if (!phoneModel(p.model).sbd) return true;
     if (!itl || isRollbackItl(itl)) return false;
-    const cert = new X509Certificate(this.cluster.keyPair({ node, unit: 'tomcat' }).certPem);
+    const cert = new X509Certificate(this.cluster.certificates.keyPair({ node, unit: 'tomcat' }).certPem);
     const known = this.boots.environment(p).tvs(cucmName(cert.issuer), Buffer.from(cert.serialNumber, 'hex'), itl);
     return !!known && known.roles.includes(Role.APP_SERVER);
   }
@@ -185,7 +185,7 @@ export class Fleet {
     const fail = (error: string) => ({ url, authenticated, results: [], error });
     const target = this.urlNode(r.cfg.secureDirUrl);
     if (!target) return fail('Host not found');
-    if (!(target.port === 8443 || (target.port === 9443 && this.cluster.contactSearchAuth(target.node)))) return fail('Host not found');
+    if (!(target.port === 8443 || (target.port === 9443 && this.cluster.settings.contactSearchAuth(target.node)))) return fail('Host not found');
     if (!this.trustsHttps(r.p, r.itl, target.node)) return fail('Host not found');
     if (target.port === 9443 && !authenticated) return fail('Authentication required: the directory refused the search');
     const q = query.toLowerCase();
@@ -263,7 +263,7 @@ export class PhoneBoots implements DueSource {
   environment(p: PhoneRow): Omit<BootEnvironment, 'model' | 'deviceName'> {
     const net = this.lab.network;
     const home = this.lab.cluster(p.cluster);
-    const pool = home.devicePool(p.device_pool);
+    const pool = home.settings.devicePool(p.device_pool);
     // A phone tries the servers of option 150 in order.
     const tftp = p.tftp.split(',').map((a) => net.tftp(a)).find((t) => t !== null) ?? null;
     const tvsServers: TvsEndpoint[] = [];
@@ -277,7 +277,7 @@ export class PhoneBoots implements DueSource {
     }) ?? null;
     let rsaBits: number | null = null;
     if (cmNode) {
-      const key = new X509Certificate(home.keyPair({ node: cmNode, unit: 'CallManager' }).certPem).publicKey;
+      const key = new X509Certificate(home.certificates.keyPair({ node: cmNode, unit: 'CallManager' }).certPem).publicKey;
       rsaBits = key.asymmetricKeyType === 'rsa' ? key.asymmetricKeyDetails!.modulusLength! : null;
     }
     // The trust lists are the same for every phone of the pool: read them once per batch.

@@ -86,7 +86,7 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
     const authenticate = async (name: string, password: string): Promise<number | null> => {
       admission.busy(socket, true);
       try {
-        return await cluster.authenticate(name, password);
+        return await cluster.accounts.authenticate(name, password);
       } finally {
         admission.busy(socket, false);
       }

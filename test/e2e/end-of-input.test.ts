@@ -70,7 +70,7 @@ describe('e2e: end of input', function () {
       const pem = () => {
         const app = new App({ dataDir: dir, timeScale: 0 });
         try {
-          return app.cluster.ownCertificate('cucm-pub', 'ITLRecovery')!.cert_pem;
+          return app.cluster.certificates.find('cucm-pub', 'ITLRecovery')!.cert_pem;
         } finally {
           app.close();
         }

@@ -56,7 +56,7 @@ describe('e2e: TFTP, HTTP and HTTPS file service with real clients', function ()
     const out = path.join(tmp, 'ITLFile.tlv');
     const got = await run('tftp', ['127.0.0.1', String(p), '-m', 'binary', '-c', 'get', 'ITLFile.tlv', out]);
     assert.equal(got.code, 0, got.stderr);
-    assert.ok(fs.readFileSync(out).equals(sim.app.cluster.tftpFile('cucm-pub', 'ITLFile.tlv')!.content));
+    assert.ok(fs.readFileSync(out).equals(sim.app.cluster.tftp.file('cucm-pub', 'ITLFile.tlv')!.content));
     await cli('cucm-pub', 'utils service stop Cisco Tftp');
     assert.notEqual((await run('curl', ['-sS', `tftp://127.0.0.1:${p}/ITLFile.tlv`])).code, 0);
     const http = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `http://127.0.0.1:${port('cucm-pub', 'http')}/ITLFile.tlv`]);
@@ -93,7 +93,7 @@ describe('e2e: TFTP, HTTP and HTTPS file service with real clients', function ()
 
   it('a phone and curl get byte-identical configuration files', async () => {
     const phone = sim.app.fleet.phones().find((p) => p.model === 'CP-8841')!;
-    const pool = sim.app.cluster.devicePool(phone.device_pool);
+    const pool = sim.app.cluster.settings.devicePool(phone.device_pool);
     const got = await run('curl', ['-sS', `tftp://127.0.0.1:${port(pool.tftp, 'tftp')}/${phone.name}.cnf.xml.sgn`]);
     assert.equal(got.code, 0, got.stderr);
     const accepted = sim.app.fleet.installed(phone).config!;

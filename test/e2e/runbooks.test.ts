@@ -34,14 +34,14 @@ describe('e2e: expect runbooks', function () {
     assert.equal(code, 0, output);
     assert.match(output, /ITL bulk reset completed/);
     for (const node of ['cucm-pub', 'cucm-sub1']) {
-      const itl = parseTrustList(sim.app.cluster.tftpFile(node, ITL_FILE)!.content);
+      const itl = parseTrustList(sim.app.cluster.tftp.file(node, ITL_FILE)!.content);
       assert.match(itl.header.signerName, /^CN=ITLRECOVERY_/);
     }
     const phones = sim.app.fleet.phones();
     assert.ok(phones.every((p) => p.reg_state === 'reg'), 'every phone registered');
     for (const p of phones.filter((x) => x.itl_hash)) {
-      const pool = sim.app.cluster.devicePool(p.device_pool);
-      assert.deepEqual(sim.app.fleet.installed(p).itl, sim.app.cluster.tftpFile(pool.tftp, ITL_FILE)!.content, `${p.name} holds its TFTP node's ITL`);
+      const pool = sim.app.cluster.settings.devicePool(p.device_pool);
+      assert.deepEqual(sim.app.fleet.installed(p).itl, sim.app.cluster.tftp.file(pool.tftp, ITL_FILE)!.content, `${p.name} holds its TFTP node's ITL`);
     }
   });
 

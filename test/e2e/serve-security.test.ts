@@ -21,7 +21,7 @@ const STRONG = 'correct-horse-battery';
 function setPasswords(dir: string, passwords: Record<string, string>): void {
   const app = new App({ dataDir: dir, timeScale: 0 });
   try {
-    for (const [user, pw] of Object.entries(passwords)) app.cluster.setPassword(null, user, hashPassword(pw));
+    for (const [user, pw] of Object.entries(passwords)) app.cluster.accounts.setPassword(null, user, hashPassword(pw));
   } finally {
     app.close();
   }

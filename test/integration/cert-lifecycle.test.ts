@@ -63,15 +63,15 @@ describe('integration: certificate regeneration', function () {
   afterEach(() => app.close());
 
   const own = async (t: TestSession, unit: string) => pemIn(await t.run(`show cert own ${unit}`));
-  const itl = (node: string) => app.cluster.tftpFile(node, 'ITLFile.tlv')!.content;
-  const ctl = (node: string) => app.cluster.tftpFile(node, 'CTLFile.tlv')?.content;
-  const pending = (node: string, unit: string) => app.cluster.pendingCertificates(node).filter((c) => c.unit === unit);
+  const itl = (node: string) => app.cluster.tftp.file(node, 'ITLFile.tlv')!.content;
+  const ctl = (node: string) => app.cluster.tftp.file(node, 'CTLFile.tlv')?.content;
+  const pending = (node: string, unit: string) => app.cluster.certificates.pending(node).filter((c) => c.unit === unit);
   const regen = (t: TestSession, unit: string, answer = 'yes') => dialog(t, `set cert regen ${unit}`, [[PROCEED, answer]]);
   const restart = (t: TestSession, service: string) => t.run(`utils service restart ${service}`);
 
   async function mixedMode(): Promise<void> {
     await dialog(pub, 'utils ctl set-cluster mixed-mode', [['(y/n):', 'y']]);
-    assert.ok(app.cluster.mixedMode);
+    assert.ok(app.cluster.settings.mixedMode);
   }
 
   describe('set cert regen tomcat', () => {
@@ -241,7 +241,7 @@ describe('integration: certificate regeneration', function () {
       assert.ok(!out.includes('Proceed'), `${unit}: no question`);
       assert.ok(!out.includes('Successfully'));
     }
-    assert.equal(app.cluster.pendingCertificates(SUB).length, 0);
+    assert.equal(app.cluster.certificates.pending(SUB).length, 0);
   });
 
   describe('sim cert regen: the GUI\'s key length and hash', () => {
@@ -293,7 +293,7 @@ describe('integration: certificate regeneration', function () {
         assert.ok(out.endsWith(`\r\n${FAILURE}\r\nadmin:`), out);
         assert.ok(!out.includes('Proceed'), cmd);
       }
-      assert.equal(app.cluster.pendingCertificates(PUB).length, 0);
+      assert.equal(app.cluster.certificates.pending(PUB).length, 0);
     });
   });
 
@@ -309,7 +309,7 @@ describe('integration: certificate regeneration', function () {
       const out = await restart(pub, service);
       assert.ok(!out.includes(FAILURE), out);
     }
-    assert.equal(app.cluster.pendingCertificates(PUB).length, 0, 'every regenerated certificate is in use');
+    assert.equal(app.cluster.certificates.pending(PUB).length, 0, 'every regenerated certificate is in use');
     for (const unit of units) {
       const pem = await own(pub, unit);
       assert.notEqual(serialOf(pem), serialOf(before[unit]), `${unit}: new serial`);

@@ -36,9 +36,9 @@ describe('integration: containment', function () {
   it('a command that throws prints Executed command unsuccessfully, logs its stack, and every session goes on', async () => {
     const a = await login();
     const b = await login();
-    const cluster = sim.app.cluster;
-    const services = cluster.services.bind(cluster);
-    cluster.services = () => {
+    const servm = sim.app.cluster.services;
+    const list = servm.list;
+    servm.list = () => {
       throw new TypeError('a bug deep in the model');
     };
     try {
@@ -46,7 +46,7 @@ describe('integration: containment', function () {
       assert.match(out, /\r\nExecuted command unsuccessfully\r\nadmin:$/);
       assert.ok(logged.some((m) => m.includes('a bug deep in the model') && m.includes('    at ')), logged.join('\n'));
     } finally {
-      cluster.services = services;
+      servm.list = list;
     }
     assert.match(await a.run('show myself'), /Machine Name/);
     assert.match(await b.run('utils service list'), /Cisco Tftp\[STARTED\]/);

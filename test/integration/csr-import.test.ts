@@ -111,7 +111,7 @@ describe('CSRs and CA-signed certificates', function () {
     return pemIn(await s.run(`show csr own ${unit}`), 'CERTIFICATE REQUEST');
   }
 
-  const trustFiles = (node: string, store: string) => app.cluster.trustCertificates(node).filter((x) => x.store === store).map((x) => x.file);
+  const trustFiles = (node: string, store: string) => app.cluster.certificates.trust(node).filter((x) => x.store === store).map((x) => x.file);
   const nodes = () => app.cluster.nodes().map((n) => n.name);
 
   it('set csr gen makes a CSR OpenSSL verifies, with the unit subject and a new key each time', async () => {
@@ -124,7 +124,7 @@ describe('CSRs and CA-signed certificates', function () {
     assert.match(text, /Public-Key: \(2048 bit\)/);
     assert.match(text, /Signature Algorithm: sha256WithRSAEncryption/);
 
-    const active = app.cluster.ownCertificate('cucm-pub', 'tomcat')!.cert_pem;
+    const active = app.cluster.certificates.find('cucm-pub', 'tomcat')!.cert_pem;
     const subject = (args: string[], pem: string) => openssl([...args, '-noout', '-subject', '-nameopt', 'RFC2253'], pem).replace(/^subject=\s*/, '').trim();
     assert.equal(subject(['req'], first), subject(['x509'], active), 'the CSR carries the subject of the certificate in use');
 
@@ -174,7 +174,7 @@ describe('CSRs and CA-signed certificates', function () {
     assert.equal(shown.trim(), leaf.trim());
     fs.writeFileSync(path.join(work, 'leaf.pem'), shown);
     assert.match(openssl(['verify', '-CAfile', path.join(work, 'ca.pem'), path.join(work, 'leaf.pem')], undefined, true), /leaf\.pem: OK/);
-    const active = app.cluster.ownCertificate('cucm-pub', 'tomcat')!;
+    const active = app.cluster.certificates.find('cucm-pub', 'tomcat')!;
     assert.ok(openssl(['pkey', '-pubout'], active.key_pem) === openssl(['x509', '-noout', '-pubkey'], active.cert_pem), 'the CSR key is the key in use');
     assert.equal(app.lab.recentEvents().filter((e) => e.kind === 'certificate-imported').length, 1);
 
@@ -195,7 +195,7 @@ describe('CSRs and CA-signed certificates', function () {
     const remote = upload('stale.pem', stale + ca.certPem);
     const out = await dialog(t, 'set cert import own tomcat', remote);
     assert.ok(out.endsWith('\r\nThe certificate does not match the CSR generated for tomcat.\r\nExecuted command unsuccessfully\r\nadmin:'), JSON.stringify(out));
-    assert.equal(app.cluster.pendingCertificates('cucm-pub').length, 0);
+    assert.equal(app.cluster.certificates.pending('cucm-pub').length, 0);
     for (const n of nodes()) assert.ok(!trustFiles(n, 'tomcat-trust').includes('ucmsim_Test_Root_CA.pem'));
     assert.equal(await t.run('show csr list own'), 'show csr list own\r\ntomcat/tomcat.csr\r\nadmin:', 'the current CSR stays');
   });
@@ -207,7 +207,7 @@ describe('CSRs and CA-signed certificates', function () {
     const out = await dialog(t, 'set cert import own tomcat', remote, 'wrong-password');
     assert.ok(out.endsWith(`\r\nTransfer failed: authentication failed for user ${SFTP_USER} at ${sftp.host}\r\nExecuted command unsuccessfully\r\nadmin:`), JSON.stringify(out));
     assert.equal(app.lab.recentEvents().length, events);
-    assert.equal(app.cluster.pendingCertificates('cucm-pub').length, 0);
+    assert.equal(app.cluster.certificates.pending('cucm-pub').length, 0);
     assert.equal(await t.run('show csr list own'), 'show csr list own\r\ntomcat/tomcat.csr\r\nadmin:');
     // The same file with the right password goes in.
     assert.ok((await dialog(t, 'set cert import own tomcat', remote)).endsWith(IMPORTED_TOMCAT));
@@ -220,12 +220,12 @@ describe('CSRs and CA-signed certificates', function () {
     assert.match(out, /\r\nThe certificate for tomcat does not verify against the CA certificates in the file.*\r\nExecuted command unsuccessfully\r\nadmin:$/);
     out = await dialog(t, 'set cert import own tomcat', upload('leaf-only.pem', leaf));
     assert.match(out, /\r\nThe CA certificate that issued the certificate for tomcat is not in tomcat-trust\..*\r\nExecuted command unsuccessfully\r\nadmin:$/);
-    assert.equal(app.cluster.pendingCertificates('cucm-pub').length, 0);
+    assert.equal(app.cluster.certificates.pending('cucm-pub').length, 0);
 
     // Trust the CA first; then the bare certificate goes in.
     assert.ok((await dialog(t, 'set cert import trust tomcat', upload('ca.pem', ca.certPem))).endsWith(IMPORTED_TOMCAT));
     assert.ok((await dialog(t, 'set cert import own tomcat', '/leaf-only.pem')).endsWith(IMPORTED_TOMCAT));
-    const pending = app.cluster.pendingCertificates('cucm-pub');
+    const pending = app.cluster.certificates.pending('cucm-pub');
     assert.deepEqual(pending.map((c) => [c.unit, c.description]), [['tomcat', 'Certificate Signed by ucmsim Test Root CA']]);
 
     // An expired certificate is refused.

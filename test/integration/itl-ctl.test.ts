@@ -129,15 +129,15 @@ describe('integration: real ITL and CTL files', function () {
   });
   afterEach(() => app.close());
 
-  const itl = (node: string) => app.cluster.tftpFile(node, 'ITLFile.tlv')!.content;
-  const ctl = (node: string) => app.cluster.tftpFile(node, 'CTLFile.tlv')?.content;
+  const itl = (node: string) => app.cluster.tftp.file(node, 'ITLFile.tlv')!.content;
+  const ctl = (node: string) => app.cluster.tftp.file(node, 'CTLFile.tlv')?.content;
   const certPem = async (t: TestSession, unit: string) => pemIn(await t.run(`show cert own ${unit}`));
   const itlRecovery = () => certPem(pub, 'ITLRecovery');
   const roles = (list: ParsedTrustList) => list.records.map((r) => r.role);
 
   async function mixedMode(): Promise<string> {
     const out = await dialog(pub, 'utils ctl set-cluster mixed-mode', [[MIXED_QUESTION, 'y']]);
-    assert.ok(app.cluster.mixedMode, out);
+    assert.ok(app.cluster.settings.mixedMode, out);
     return out;
   }
 
@@ -204,11 +204,11 @@ describe('integration: real ITL and CTL files', function () {
     it('deactivating Cisco Tftp removes the node\'s ITL; activating it builds one that verifies', async () => {
       const out = await sub.run('utils service deactivate Cisco Tftp');
       assert.ok(!out.includes(FAILURE), out);
-      assert.equal(app.cluster.tftpFile(SUB, 'ITLFile.tlv'), undefined);
+      assert.equal(app.cluster.tftp.file(SUB, 'ITLFile.tlv'), undefined);
       const shown = await sub.run('show itl');
       assert.ok(shown.startsWith('show itl\r\nLength of ITL file: 0\r\n'), shown);
       assert.ok(shown.endsWith('\r\nError parsing the ITL File.\r\nadmin:'), shown);
-      assert.ok(app.cluster.tftpFile(PUB, 'ITLFile.tlv'), 'the publisher keeps its ITL');
+      assert.ok(app.cluster.tftp.file(PUB, 'ITLFile.tlv'), 'the publisher keeps its ITL');
       await sub.run('utils service activate Cisco Tftp');
       assert.ok(verifyTrustList(itl(SUB), await itlRecovery()).ok);
       assert.ok((await sub.run('show itl')).endsWith('\r\nThe ITL file was verified successfully.\r\nadmin:'));
@@ -217,7 +217,7 @@ describe('integration: real ITL and CTL files', function () {
     it('a deleted ITLFile.tlv comes back when Cisco Tftp restarts', async () => {
       const question = 'Delete the File ITLFile.tlv? Enter "y" followed by return to continue: ';
       assert.ok((await dialog(sub, 'file delete tftp ITLFile.tlv', [[question, 'y']])).endsWith('files: found = 1, deleted = 1\r\nadmin:'));
-      assert.equal(app.cluster.tftpFile(SUB, 'ITLFile.tlv'), undefined);
+      assert.equal(app.cluster.tftp.file(SUB, 'ITLFile.tlv'), undefined);
       assert.match(await sub.run('show itl'), /^show itl\r\nLength of ITL file: 0\r\n/);
       await sub.run('utils service restart Cisco Tftp');
       assert.ok(verifyTrustList(itl(SUB), await itlRecovery()).ok);
@@ -286,7 +286,7 @@ describe('integration: real ITL and CTL files', function () {
       const i = itl(PUB);
       const out = await dialog(pub, 'utils ctl set-cluster mixed-mode', [[MIXED_QUESTION, 'n']]);
       assert.equal(out, `utils ctl set-cluster mixed-mode\r\n${MIXED_QUESTION}n\r\nadmin:`);
-      assert.equal(app.cluster.mixedMode, false);
+      assert.equal(app.cluster.settings.mixedMode, false);
       assert.equal(ctl(PUB), undefined);
       assert.equal(ctl(SUB), undefined);
       assert.ok(itl(PUB).equals(i));
@@ -300,7 +300,7 @@ describe('integration: real ITL and CTL files', function () {
         assert.ok(out.endsWith(`\r\n${FAILURE}\r\nadmin:`), `${cmd}:\n${out}`);
         assert.ok(!out.includes('(y/n)'), `${cmd}: no question`);
       }
-      assert.equal(app.cluster.mixedMode, false);
+      assert.equal(app.cluster.settings.mixedMode, false);
       assert.equal(ctl(PUB), undefined);
       assert.equal(ctl(SUB), undefined);
       assert.ok(itl(PUB).equals(i.pub) && itl(SUB).equals(i.sub));
@@ -313,7 +313,7 @@ describe('integration: real ITL and CTL files', function () {
         out,
         `utils ctl set-cluster non-secure-mode\r\n${NON_SECURE_QUESTION}y\r\nMoving Cluster to Non Secure Mode\r\nCluster set to Non Secure Mode\r\n${RESET_PHONES_TAIL}admin:`,
       );
-      assert.equal(app.cluster.mixedMode, false);
+      assert.equal(app.cluster.settings.mixedMode, false);
       const recovery = await itlRecovery();
       const c = ctl(PUB)!;
       assert.ok(ctl(SUB)!.equals(c));

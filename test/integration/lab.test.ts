@@ -69,7 +69,7 @@ describe('integration: a lab of two clusters (etc/labs/two-clusters.yaml)', func
       const { stdout: out } = await child;
       const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(out)![0];
       const cluster = sim.app.lab.clusterOf(node);
-      assert.equal(new X509Certificate(pem).serialNumber, new X509Certificate(cluster.ownCertificate(node, 'TVS')!.cert_pem).serialNumber, node);
+      assert.equal(new X509Certificate(pem).serialNumber, new X509Certificate(cluster.certificates.find(node, 'TVS')!.cert_pem).serialNumber, node);
     }
   });
 
@@ -78,9 +78,9 @@ describe('integration: a lab of two clusters (etc/labs/two-clusters.yaml)', func
     const fresh = sim.app.lab.cluster('new');
     const sha = (pem: string) => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
     const tvs = port('old-pub', 'tvs');
-    assert.equal(await askTvs(tvs, `VOUCH ${sha(old.ownCertificate('old-sub1', 'CallManager')!.cert_pem)} CCM`), 'YES CCM,TFTP,CCM+TFTP');
-    assert.equal(await askTvs(tvs, `VOUCH ${sha(old.ownCertificate('old-sub1', 'CallManager')!.cert_pem)} TVS`), 'NO');
-    assert.equal(await askTvs(tvs, `VOUCH ${sha(fresh.ownCertificate('new-pub', 'CallManager')!.cert_pem)} CCM`), 'NO', 'the other cluster is unknown before a bulk import');
+    assert.equal(await askTvs(tvs, `VOUCH ${sha(old.certificates.find('old-sub1', 'CallManager')!.cert_pem)} CCM`), 'YES CCM,TFTP,CCM+TFTP');
+    assert.equal(await askTvs(tvs, `VOUCH ${sha(old.certificates.find('old-sub1', 'CallManager')!.cert_pem)} TVS`), 'NO');
+    assert.equal(await askTvs(tvs, `VOUCH ${sha(fresh.certificates.find('new-pub', 'CallManager')!.cert_pem)} CCM`), 'NO', 'the other cluster is unknown before a bulk import');
     assert.match((await askTvs(tvs, 'HELLO'))!, /^ERROR /);
     assert.match((await askTvs(tvs, 'x'.repeat(5000)))!, /^ERROR request line too long/);
   });
@@ -88,7 +88,7 @@ describe('integration: a lab of two clusters (etc/labs/two-clusters.yaml)', func
   it('a TVS that is stopped, or whose cluster is offline, does not answer; online again, it does', async () => {
     const sh = await login('old-pub');
     const tvs = port('old-pub', 'tvs');
-    const cm = sim.app.lab.cluster('old').ownCertificate('old-pub', 'CallManager')!.cert_pem;
+    const cm = sim.app.lab.cluster('old').certificates.find('old-pub', 'CallManager')!.cert_pem;
     const ask = () => askTvs(tvs, `VOUCH ${createHash('sha256').update(new X509Certificate(cm).raw).digest('hex')} CCM`);
     assert.match(await sh.run('utils service stop Cisco Trust Verification Service'), /STOPPED/);
     assert.equal(await ask(), null);

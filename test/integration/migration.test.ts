@@ -58,22 +58,22 @@ describe('integration: a wave-1 data directory', function () {
     const c = app.cluster;
     assert.equal(c.name, 'StandAloneCluster');
     assert.deepEqual([...app.lab.clusters.keys()], ['StandAloneCluster']);
-    assert.equal(c.mixedMode, true);
-    assert.equal(c.enterpriseParameter('Secured Services URL'), 'https://cucm-pub.example.com:8443/services');
-    assert.equal(c.contactSearchAuth('cucm-pub'), true);
-    assert.equal(c.udsPort('cucm-pub'), 9443);
-    assert.equal(c.contactSearchAuth('cucm-sub1'), false);
-    assert.equal(c.cliSessionTimeout, 45);
+    assert.equal(c.settings.mixedMode, true);
+    assert.equal(c.settings.enterpriseParameter('Secured Services URL'), 'https://cucm-pub.example.com:8443/services');
+    assert.equal(c.settings.contactSearchAuth('cucm-pub'), true);
+    assert.equal(c.settings.udsPort('cucm-pub'), 9443);
+    assert.equal(c.settings.contactSearchAuth('cucm-sub1'), false);
+    assert.equal(c.settings.cliSessionTimeout, 45);
     assert.ok(app.clock.offset > 3_500_000, `the clock keeps running an hour ahead (${app.clock.offset})`);
-    const sub = c.tftpFile('cucm-sub1', 'ITLFile.tlv')!;
+    const sub = c.tftp.file('cucm-sub1', 'ITLFile.tlv')!;
     assert.equal(sub.reset, 1, 'the reset ITL stays a reset ITL');
     assert.ok(!sub.spec.startsWith('reset:'));
-    assert.equal(c.tftpFile('cucm-pub', 'ITLFile.tlv')!.reset, 0);
+    assert.equal(c.tftp.file('cucm-pub', 'ITLFile.tlv')!.reset, 0);
     const phones = app.fleet.phones();
     assert.equal(phones.length, 24);
     for (const p of phones) {
       assert.equal(p.cluster, 'StandAloneCluster');
-      assert.equal(p.tftp, c.node(c.devicePool(p.device_pool).tftp).ip, `${p.name} boots from its pool's TFTP node`);
+      assert.equal(p.tftp, c.node(c.settings.devicePool(p.device_pool).tftp).ip, `${p.name} boots from its pool's TFTP node`);
     }
     const events = app.lab.recentEvents(100_000);
     assert.ok(events.length >= eventsBefore);

@@ -45,16 +45,16 @@ describe('integration: phone recovery scenarios through the admin: CLI', functio
 
   const phones = () => app.fleet.phones();
   const sbd = (p: PhoneRow) => phoneModel(p.model).sbd;
-  const tftpNode = (p: PhoneRow) => app.cluster.devicePool(p.device_pool).tftp;
-  const currentItl = (node: string) => app.cluster.tftpFile(node, 'ITLFile.tlv')!.content;
-  const currentCtl = (node: string) => app.cluster.tftpFile(node, 'CTLFile.tlv')?.content;
+  const tftpNode = (p: PhoneRow) => app.cluster.settings.devicePool(p.device_pool).tftp;
+  const currentItl = (node: string) => app.cluster.tftp.file(node, 'ITLFile.tlv')!.content;
+  const currentCtl = (node: string) => app.cluster.tftp.file(node, 'CTLFile.tlv')?.content;
   const installed = (p: PhoneRow) => app.fleet.installed(p);
   const pick = (model: string, pool?: string) => {
     const p = phones().find((x) => x.model === model && (!pool || x.device_pool === pool));
     assert.ok(p, `a ${model} phone${pool ? ` in ${pool}` : ''}`);
     return p;
   };
-  const cert = (node: string, unit: string) => app.cluster.ownCertificate(node, unit)!.cert_pem;
+  const cert = (node: string, unit: string) => app.cluster.certificates.find(node, unit)!.cert_pem;
   const describe1 = (p: PhoneRow) => `${p.name} (${p.model}, ${p.device_pool}): ${p.reg_state}, "${p.status}"`;
 
   /**
@@ -118,7 +118,7 @@ describe('integration: phone recovery scenarios through the admin: CLI', functio
     return out;
   }
   const restartTftpEverywhere = async () => {
-    for (const node of app.cluster.activeTftpNodes()) await restart(node === PUB ? pub : sub, 'Cisco Tftp');
+    for (const node of app.cluster.services.activeTftpNodes()) await restart(node === PUB ? pub : sub, 'Cisco Tftp');
   };
   const regen = (t: TestSession, unit: string) => dialog(t, `set cert regen ${unit}`, [[REGEN_QUESTION, 'yes']]);
 
@@ -213,7 +213,7 @@ describe('integration: phone recovery scenarios through the admin: CLI', functio
 
       scenario('mixed mode, done right: mixed-mode → reset → regen → ctl reset localkey → reset → update CTLFile → reset: CTL signed by the new ITLRecovery', async () => {
         await dialog(pub, 'utils ctl set-cluster mixed-mode', [[MIXED_QUESTION, 'y']]);
-        assert.ok(app.cluster.mixedMode);
+        assert.ok(app.cluster.settings.mixedMode);
         await resetAll();
         assertAllTrustCurrent({ ctl: true });
 
@@ -324,7 +324,7 @@ describe('integration: phone recovery scenarios through the admin: CLI', functio
       assert.equal(new X509Certificate(cert(PUB, 'CallManager')).publicKey.asymmetricKeyDetails!.modulusLength, 4096);
       await resetAll();
       for (const p of phones()) {
-        const primary = app.cluster.devicePool(p.device_pool).cmGroup[0];
+        const primary = app.cluster.settings.devicePool(p.device_pool).cmGroup[0];
         const m = phoneModel(p.model);
         if (primary === PUB && m.sbd && !m.rsaOver2048) {
           assert.equal(p.reg_state, 'rej', describe1(p));
@@ -350,7 +350,7 @@ describe('integration: phone recovery scenarios through the admin: CLI', functio
       const operator = openTestSession(app, { user: 'operator', privilege: 1 });
       const refused = await operator.run('utils contactsearchauthentication enable');
       assert.ok(refused.includes('Incomplete command entered') && refused.includes(FAILURE), `privilege 4 needed: ${refused}`);
-      assert.equal(app.cluster.contactSearchAuth(PUB), false);
+      assert.equal(app.cluster.settings.contactSearchAuth(PUB), false);
 
       for (const t of [pub, sub]) {
         const out = await t.run('utils contactsearchauthentication enable');
@@ -534,7 +534,7 @@ describe('integration: phone recovery scenarios through the admin: CLI', functio
     scenario('the 11.5 ITL is signed by the TFTP node\'s own CallManager, and every phone trusts it', () => {
       for (const node of [PUB, SUB]) assert.ok(verifyTrustList(currentItl(node), cert(node, 'CallManager')).ok);
       assertAllTrustCurrent();
-      for (const p of phones()) assert.deepEqual(app.cluster.devicePool(p.device_pool).cmGroup.length, 1);
+      for (const p of phones()) assert.deepEqual(app.cluster.settings.devicePool(p.device_pool).cmGroup.length, 1);
     });
 
     scenario('done right: TVS first, phones reset and settle, then CallManager + restarts, reset → registered on the new ITL (I5 via TVS)', async () => {

@@ -43,7 +43,7 @@ describe('integration: SSH session flow (ssh2 client in-process)', function () {
       assert.match(s.out.text, /CLI session timeout is set to 45 minutes\./);
       assert.match(s.out.text, /Cisco Tftp\[STARTED\]/);
       assert.ok(!s.out.text.includes('Press <enter>'), 'no pager without a terminal');
-      assert.equal(sim.app.cluster.cliSessionTimeout, 45);
+      assert.equal(sim.app.cluster.settings.cliSessionTimeout, 45);
     } finally {
       s.client.end();
     }
@@ -56,7 +56,7 @@ describe('integration: SSH session flow (ssh2 client in-process)', function () {
       await within(s.closed, 15000, 'the session ends after its input');
       assert.equal(s.exit(), 0);
       assert.match(s.out.text, /Continue \(y\/n\)\?/);
-      assert.notEqual(sim.app.cluster.cliSessionTimeout, 45);
+      assert.notEqual(sim.app.cluster.settings.cliSessionTimeout, 45);
     } finally {
       s.client.end();
     }

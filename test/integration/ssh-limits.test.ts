@@ -121,8 +121,8 @@ describe('integration: SSH limits for unauthenticated peers', function () {
   it('drops a connection after 6 failed passwords (MaxAuthTries) out of 20 tried', async () => {
     const port = await start();
     let checked = 0;
-    const authenticate = app.cluster.authenticate.bind(app.cluster);
-    app.cluster.authenticate = (u, p) => ((checked += 1), authenticate(u, p));
+    const authenticate = app.cluster.accounts.authenticate.bind(app.cluster);
+    app.cluster.accounts.authenticate = (u, p) => ((checked += 1), authenticate(u, p));
     const sent = await within(guess(port, Array.from({ length: 20 }, (_, i) => `wrong-${i}`)), 60000, 'the guessing connection to end');
     assert.equal(checked, 6, 'the server checks six passwords');
     assert.ok(sent <= 7, `the connection ends after the limit (the client sent ${sent})`);
@@ -132,7 +132,7 @@ describe('integration: SSH limits for unauthenticated peers', function () {
     const port = await start();
     // The cost of scrypt is not under test here: every password is wrong.
     let checked = 0;
-    app.cluster.authenticate = async () => ((checked += 1), null);
+    app.cluster.accounts.authenticate = async () => ((checked += 1), null);
     const rowsBefore = app.cluster.repo.events(1_000_000).length;
     let sent = 0;
     for (let round = 0; sent < 1000 && round < 400; round++) {

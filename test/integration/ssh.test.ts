@@ -183,14 +183,14 @@ describe('integration: SSH server (ssh2 client in-process)', function () {
       const lines = Shell.lines(out);
       assert.equal(lines[0], 'Requesting service status, please wait...');
       assert.ok(lines.includes('Cisco Tftp[STARTED]'), lines.join('\n'));
-      assert.equal(lines.length, sim.app.cluster.services('cucm-pub').length + 4);
+      assert.equal(lines.length, sim.app.cluster.services.list('cucm-pub').length + 4);
     });
   });
 
   describe('concurrency', function () {
     it('20 concurrent sessions changing services lose no update', async function () {
       const candidates = sim.app.cluster
-        .services('cucm-pub')
+        .services.list('cucm-pub')
         .filter((s) => s.def.group !== 'platform' && s.state.activated && s.state.state === 'STARTED')
         .map((s) => s.def.name);
       assert.ok(candidates.length >= 16, `need 16 running services, have ${candidates.length}`);
@@ -266,11 +266,11 @@ describe('integration: SSH server (ssh2 client in-process)', function () {
     it('a level-0 user cannot restart a service and the state is unchanged', async function () {
       const u = TEST_USERS.reader;
       const sh = await shell({ username: u.name, password: u.password });
-      const before = sim.app.cluster.findService('cucm-pub', 'Cisco Tftp')!.state;
+      const before = sim.app.cluster.services.find('cucm-pub', 'Cisco Tftp')!.state;
       const eventsBefore = sim.app.lab.recentEvents(100000).length;
       const out = await sh.run('utils service restart Cisco Tftp');
       assert.equal(out, 'utils service restart Cisco Tftp\r\nIncomplete command entered\r\nExecuted command unsuccessfully\r\nadmin:');
-      assert.deepEqual(sim.app.cluster.findService('cucm-pub', 'Cisco Tftp')!.state, before);
+      assert.deepEqual(sim.app.cluster.services.find('cucm-pub', 'Cisco Tftp')!.state, before);
       assert.equal(sim.app.lab.recentEvents(100000).slice(eventsBefore).filter((e) => e.kind.startsWith('service-')).length, 0);
       // ...while a read-only command works for the same user
       const me = await sh.run('show myself');

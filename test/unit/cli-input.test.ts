@@ -70,7 +70,7 @@ describe('CLI input bounds and Ctrl-C', function () {
   });
 
   describe('Ctrl-C', () => {
-    const tomcat = () => app.cluster.ownCertificate('cucm-pub', 'tomcat')!.cert_pem;
+    const tomcat = () => app.cluster.certificates.find('cucm-pub', 'tomcat')!.cert_pem;
     const regens = () => app.cluster.repo.events().filter((e) => e.kind === 'certificate-regenerated').length;
 
     it('in the same packet right after Enter, it stops that command before its question is answered', async () => {
@@ -103,7 +103,7 @@ describe('CLI input bounds and Ctrl-C', function () {
     it('at a y/n question, a Password: question and each SFTP field, returns to admin: within a second, changing nothing', async () => {
       await open();
       const trust = () => app.cluster.repo.events().length;
-      const timeout = app.cluster.cliSessionTimeout;
+      const timeout = app.cluster.settings.cliSessionTimeout;
       const cases: [command: string, answers: string[], question: string][] = [
         ['set cli session timeout 60', [], 'Continue (y/n)?'],
         ['set cert regen tomcat', [], 'Proceed with regeneration (yes|no)? '],
@@ -124,7 +124,7 @@ describe('CLI input bounds and Ctrl-C', function () {
         await t.term.waitFor('Control-C pressed\r\nadmin:', asked, 1000);
         assert.ok(Date.now() - t0 < 1000, `${command} at ${question}`);
       }
-      assert.equal(app.cluster.cliSessionTimeout, timeout);
+      assert.equal(app.cluster.settings.cliSessionTimeout, timeout);
       assert.equal(trust(), events, 'no event recorded');
     });
   });

@@ -21,7 +21,7 @@ describe('CLI session on an in-memory terminal', function () {
   });
   afterEach(() => app.close());
 
-  const service = (name: string) => app.cluster.findService('cucm-pub', name)!.state;
+  const service = (name: string) => app.cluster.services.find('cucm-pub', name)!.state;
 
   it('greets with the exact banner and the admin: prompt', () => {
     assert.equal(t.term.output, BANNER);
@@ -224,7 +224,7 @@ describe('CLI session on an in-memory terminal', function () {
   it('show cert own prints fields and a PEM that openssl parses', async () => {
     const out = await t.run('show cert own CallManager');
     const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(out)![0].replace(/\r\n/g, '\n') + '\n';
-    assert.equal(pem.trim(), app.cluster.ownCertificate('cucm-pub', 'CallManager')!.cert_pem.trim());
+    assert.equal(pem.trim(), app.cluster.certificates.find('cucm-pub', 'CallManager')!.cert_pem.trim());
     const text = execFileSync('openssl', ['x509', '-noout', '-subject', '-issuer'], { input: pem }).toString();
     assert.match(text, /^subject=.*CN ?= ?cucm-pub\.example\.com$/m);
     assert.match(await t.run('show cert own CallManager/CallManager.pem'), /BEGIN CERTIFICATE/);

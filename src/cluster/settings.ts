@@ -1,0 +1,88 @@
+// A cluster's settings: security mode, enterprise parameters, the CLI session timeout, contact search
+// authentication per node, device pools, and what a phone's configuration file says from them.
+import type { Cluster, Actor } from './cluster';
+import type { DevicePoolConfig } from './config';
+import type { PhoneRow } from '../phones/phone';
+import type { PhoneConfigInput } from '../phones/config-file';
+import { ClusterError } from './errors';
+
+/** Enterprise parameters the simulator models, with their defaults. */
+export const ENTERPRISE_PARAMETERS: Record<string, string> = {
+  'Prepare Cluster for Rollback to pre-8.0': 'False',
+  'Auto-registration': 'False',
+  'Secure Contact Search URL': '',
+  'Secured Services URL': '',
+};
+
+export class ClusterSettings {
+  constructor(private readonly cluster: Cluster) {}
+
+  get mixedMode(): boolean {
+    return this.cluster.row().security_mode === 1;
+  }
+
+  enterpriseParameter(name: string): string {
+    return this.cluster.repo.enterpriseParameters(this.cluster.name).find((p) => p.name === name)?.value ?? ENTERPRISE_PARAMETERS[name];
+  }
+
+  setEnterpriseParameter(actor: Actor | null, name: string, value: string): void {
+    this.cluster.store.transaction(() => {
+      const from = this.enterpriseParameter(name);
+      this.cluster.repo.setEnterpriseParameter(this.cluster.name, name, value);
+      this.cluster.record(actor, 'enterprise-parameter', { name, from, to: value });
+      this.cluster.tftp.refresh(actor);
+    });
+  }
+
+  /** Minutes a new CLI session may stay idle (set cli session timeout; 30 by default). */
+  get cliSessionTimeout(): number {
+    return this.cluster.row().cli_session_timeout;
+  }
+  setCliSessionTimeout(actor: Actor, minutes: number): void {
+    this.cluster.store.transaction(() => {
+      const from = this.cliSessionTimeout;
+      this.cluster.repo.setCliSessionTimeout(this.cluster.name, minutes);
+      this.cluster.record(actor, 'cli-session-timeout', { from, to: minutes });
+    });
+  }
+
+  // --- contact search authentication (per node) -----------------------------------------------
+
+  contactSearchAuth(node: string): boolean {
+    return this.cluster.node(node).contact_search_auth === 1;
+  }
+  /** The UDS port: 8443, moved to 9443 when authentication is enabled and not moved back. */
+  udsPort(node: string): number {
+    return this.cluster.node(node).uds_port;
+  }
+  setContactSearchAuth(actor: Actor, enabled: boolean): void {
+    this.cluster.store.transaction(() => {
+      this.cluster.repo.setContactSearch(actor.node, enabled, enabled ? 9443 : this.udsPort(actor.node));
+      this.cluster.record(actor, 'contact-search-authentication', { enabled, udsPort: this.udsPort(actor.node) });
+    });
+  }
+
+  /** What the configuration file of a phone says, from its device pool and the cluster settings. */
+  phoneConfigInput(phone: PhoneRow): PhoneConfigInput {
+    const pool = this.devicePool(phone.device_pool);
+    const primary = this.cluster.node(pool.cmGroup[0]);
+    const url = this.enterpriseParameter('Secure Contact Search URL') || `https://${primary.fqdn}:${this.udsPort(primary.name)}/cucm-uds/users`;
+    return {
+      deviceName: phone.name,
+      model: phone.model,
+      devicePool: pool.name,
+      callManagers: pool.cmGroup.map((n) => ({ name: n, fqdn: this.cluster.node(n).fqdn })),
+      tvs: pool.cmGroup.map((n) => this.cluster.node(n).fqdn),
+      mixedMode: this.mixedMode,
+      secureContactSearchUrl: url,
+      contactSearchAuth: this.contactSearchAuth(primary.name),
+      secureServicesUrl: this.enterpriseParameter('Secured Services URL') || `https://${this.cluster.publisher().fqdn}:8443/ccmcip/getservicesmenu.jsp`,
+    };
+  }
+
+  devicePool(name: string): DevicePoolConfig {
+    const pool = this.cluster.config.phones.devicePools.find((p) => p.name === name);
+    if (!pool) throw new ClusterError(`no device pool ${name}`);
+    return pool;
+  }
+}
