@@ -50,11 +50,11 @@ interface Client {
 }
 
 /** One round trip: type the command, wait for the prompt after its output. */
-async function roundTrip(c: Client): Promise<number> {
+async function roundTrip(c: Client, command = COMMAND): Promise<number> {
   const from = c.mark();
   const t0 = now();
-  c.send(COMMAND + '\r');
-  await c.waitFor('\r\nadmin:', from + COMMAND.length, 10000);
+  c.send(command + '\r');
+  await c.waitFor('\r\nadmin:', from + command.length, 10000);
   return ms(t0);
 }
 
@@ -63,6 +63,23 @@ async function roundTrips(c: Client, n: number): Promise<number[]> {
   for (let i = 0; i < n; i++) out.push(await roundTrip(c));
   return out;
 }
+
+/**
+ * The command against an empty line on the same session, alternating, so both see the same noise:
+ * what a command costs beyond the editor, the prompt and the transport.
+ */
+async function againstEmptyLine(c: Client, n: number): Promise<{ command: number[]; empty: number[] }> {
+  const command: number[] = [];
+  const empty: number[] = [];
+  for (let i = 0; i < n; i++) {
+    command.push(await roundTrip(c));
+    empty.push(await roundTrip(c, ''));
+  }
+  return { command, empty };
+}
+
+/** The target of the issue: a command round trip at most 1.15 times an empty line's. */
+const RATIO_TARGET = 1.15;
 
 // --- OpenSSH -------------------------------------------------------------------------------------
 
@@ -87,6 +104,11 @@ async function opensshOne(port: number, rows: Row[]): Promise<void> {
   const { client } = await opensshLogin(port);
   await roundTrips(client, WARMUP);
   rows.push({ client: 'OpenSSH (pty)', measure: `round trip "${COMMAND}"`, sessions: 1, samples: await roundTrips(client, ROUND_TRIPS) });
+  const pair = await againstEmptyLine(client, ROUND_TRIPS);
+  const ratio = stats(pair.command).median / stats(pair.empty).median;
+  const note = `alternating with an empty line: ratio of medians ${ratio.toFixed(2)} (target <= ${RATIO_TARGET}: ${ratio <= RATIO_TARGET ? 'met' : 'not met'})`;
+  rows.push({ client: 'OpenSSH (pty)', measure: `round trip "${COMMAND}"`, sessions: 1, samples: pair.command, note });
+  rows.push({ client: 'OpenSSH (pty)', measure: 'round trip empty line', sessions: 1, samples: pair.empty, note: 'same session, alternating' });
   client.send('exit\r');
   await client.waitExit(10000);
 }
@@ -197,9 +219,10 @@ async function main(): Promise<void> {
   const sim: Simulator = await startSimulator({ dataDir, host: '127.0.0.1', basePort: 0, timeScale: 0, authFailDelayMs: 50 });
   const port = sim.ssh.get(sim.app.cluster.publisher().name)!.port;
   const rows: Row[] = [];
+  const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY="OpenSSH 1 session"
   const phases: [string, (p: number, r: Row[]) => Promise<void>][] = [
-    ['OpenSSH logins', opensshLogins],
     ['OpenSSH 1 session', opensshOne],
+    ['OpenSSH logins', opensshLogins],
     [`OpenSSH ${CONCURRENT} sessions`, opensshMany],
     ['ssh2 logins', ssh2Logins],
     ['ssh2 1 session', ssh2One],
@@ -208,6 +231,7 @@ async function main(): Promise<void> {
   const started = now();
   try {
     for (const [name, phase] of phases) {
+      if (only && name !== only) continue;
       const p0 = now();
       await phase(port, rows);
       process.stderr.write(`bench: ${name} done in ${(ms(p0) / 1000).toFixed(1)} s\n`);

@@ -40,6 +40,9 @@ export interface SessionDeps {
 /** setTimeout's largest delay. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** Gathered output past this many characters is written at once. */
+const FLUSH_AT = 16 * 1024;
+
 class Interrupted extends Error {
   constructor() {
     super('Control-C pressed');
@@ -106,14 +109,30 @@ export class CliSession implements SessionControl {
     return this.closed;
   }
 
+  /**
+   * Output is gathered and goes out as one write: the echo of a packet of keys when the packet has
+   * been read, and a command's answer (with the next prompt) at the end of its turn of the event
+   * loop, so a command costs one SSH packet instead of one per key and per line.
+   */
   private write(s: string): void {
-    if (!this.closed) this.term.write(s);
+    if (this.closed) return;
+    if (!this.unsent) setImmediate(() => this.flush());
+    this.unsent += s;
+    // A large answer goes out as it grows, so the output flow control sees it.
+    if (this.unsent.length >= FLUSH_AT) this.flush();
+  }
+  private unsent = '';
+  private flush(): void {
+    const s = this.unsent;
+    this.unsent = '';
+    if (s && !this.closed) this.term.write(s);
   }
 
   start(): void {
     this.idleMinutes = this.deps.cluster.settings.cliSessionTimeout;
     this.write(bannerLines(this.deps.cluster.config.hardware).join('\r\n') + '\r\n');
     this.prompt();
+    this.flush();
   }
 
   /** Restarts the idle clock; a session idle at the prompt for its timeout is logged off. */
@@ -138,17 +157,24 @@ export class CliSession implements SessionControl {
   /** Raw bytes from the terminal. */
   input(data: Buffer | string): void {
     if (this.closed || this.inputEnded) return;
-    this.touch();
-    let dropped = false;
-    for (const key of this.decoder.decode(data)) {
-      if (this.closed) return;
-      if (key.name === 'overflow') dropped = true;
-      else if (key.name === 'ctrl-c') dropped = !this.ctrlC() || dropped;
-      else if (!this.typeahead.push(key)) dropped = true;
-      this.pump();
+    try {
+      this.touch();
+      let dropped = false;
+      for (const key of this.decoder.decode(data)) {
+        if (this.closed) return;
+        if (key.name === 'overflow') dropped = true;
+        else if (key.name === 'ctrl-c') dropped = !this.ctrlC() || dropped;
+        else if (!this.typeahead.push(key)) dropped = true;
+        this.pump();
+      }
+      if (dropped) this.write(BELL);
+      this.updateFlow();
+    } catch (e) {
+      // A key that trips an editor, completion or dialog bug costs that line, not the server.
+      this.contained('reading input', e);
+    } finally {
+      this.flush(); // the echo of what arrived goes out as one write
     }
-    if (dropped) this.write(BELL);
-    this.updateFlow();
   }
 
   /** The client has sent all it will send (EOF): what is queued still runs, then the session ends. */
@@ -222,6 +248,7 @@ export class CliSession implements SessionControl {
     if (this.closed) return;
     this.running?.abort(new Interrupted());
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.flush();
     this.closed = true;
     this.reader = null;
     this.term.close(exitCode);

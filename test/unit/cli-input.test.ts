@@ -51,9 +51,10 @@ describe('CLI input bounds and Ctrl-C', function () {
       t.type('utils service restart Cisco Tftp\r' + 'a\x7f'.repeat(pairs));
       assert.ok(t.term.output.slice(m).includes('\x07'), 'bell');
       await restarted(m);
+      // The next command's prompt comes after every replayed key has been echoed.
+      assert.match(await t.run('show myself'), /show myself\r\nMachine Name    : cucm-pub\r\n/);
       const erased = t.term.output.slice(m).split('a\b \x1b[1D').length - 1;
       assert.equal(erased, MAX_TYPEAHEAD / 2, 'the keys replayed are the first MAX_TYPEAHEAD');
-      assert.match(await t.run('show myself'), /^show myself\r\nMachine Name    : cucm-pub\r\n/);
     });
 
     it('4 MiB typed during a command does not hold up the session', async () => {
