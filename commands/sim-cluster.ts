@@ -81,7 +81,7 @@ export const simClusterCommands: CommandSpec[] = [
     description: ['Moves the simulated clock forward; phone reboots that fall due complete.'],
     async run(ctx, args) {
       const ms = parseDuration(args.duration);
-      if (ms === null || ms <= 0) throw new CliError([`Invalid duration ${args.duration}: use e.g. 90s, 5m, 2h, 1d`]);
+      if (ms === null || ms <= 0) throw new CliError([`Invalid duration ${args.duration.length > 32 ? `${args.duration.slice(0, 32)}...` : args.duration}: use e.g. 90s, 5m, 2h, 1d`]);
       ctx.lab.advanceClock(ctx.cluster, ctx.actor, ms);
       ctx.line(`Simulated time : ${javaDate(ctx.clock.now(), ctx.cluster.timeZone)}`);
     },

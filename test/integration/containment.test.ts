@@ -71,6 +71,29 @@ describe('integration: containment', function () {
   });
 });
 
+describe('integration: sim clock advance bounds', function () {
+  this.timeout(60000);
+
+  it('an absurd advance is refused and changes nothing; the clock and every session go on', async () => {
+    const sim = await startSimulator({ dataDir: await freshDataDir(), host: '127.0.0.1', basePort: 0, timeScale: 1, authFailDelayMs: 50 });
+    const sh = await Shell.open({ port: [...sim.ssh.values()][0].port });
+    try {
+      const offset = sim.app.clock.offset;
+      for (const bad of ['99999999d', '9999999999999999999999s', '9'.repeat(400) + 'd', '0s']) {
+        assert.match(await sh.run(`sim clock advance ${bad}`), /\r\nExecuted command unsuccessfully\r\nadmin:$/);
+      }
+      assert.ok(Math.abs(sim.app.clock.offset - offset) < 1000, 'the clock did not move');
+      assert.ok(!sim.app.lab.recentEvents(10).some((e) => e.kind === 'clock-advanced'));
+      assert.match(await sh.run('sim clock advance 1d'), /Simulated time/);
+      assert.ok(sim.app.clock.offset - offset > 86_000_000);
+      assert.match(await sh.run('show myself'), /Machine Name/);
+    } finally {
+      await sh.close();
+      await sim.close();
+    }
+  });
+});
+
 describe('integration: a broken lab file', function () {
   this.timeout(30000);
 
