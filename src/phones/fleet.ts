@@ -60,9 +60,9 @@ export class Fleet {
     return this.cluster.repo;
   }
 
-  /** The simulated time at which a reset started now completes. */
-  private deadline(model: string): string {
-    return new Date(this.cluster.clock.nowMs() + bootMs(model)).toISOString();
+  /** The simulated time at which a reset started at `startMs` completes. */
+  private deadline(model: string, startMs: number): string {
+    return new Date(startMs + bootMs(model)).toISOString();
   }
 
   /** Puts the cluster's phones in place (each boots for the first time) if there are none yet. */
@@ -101,9 +101,11 @@ export class Fleet {
   reset(actor: Actor, which: string): number {
     return this.scheduled(() => {
       const phones = this.targets(which);
-      const now = this.cluster.clock.now().toISOString();
+      // One start time for the whole reset: phones of a model fall due together and boot as one batch.
+      const start = this.cluster.clock.nowMs();
+      const now = new Date(start).toISOString();
       for (const p of phones) {
-        this.repo.updatePhone({ ...p, reg_state: 'unr', reg_changed_at: p.reg_state === 'unr' ? p.reg_changed_at : now, reboot_until: this.deadline(p.model) });
+        this.repo.updatePhone({ ...p, reg_state: 'unr', reg_changed_at: p.reg_state === 'unr' ? p.reg_changed_at : now, reboot_until: this.deadline(p.model, start) });
       }
       this.cluster.record(actor, 'phones-reset', { phones: phones.length, which });
       return phones.length;
@@ -121,9 +123,10 @@ export class Fleet {
   deleteTrustList(actor: Actor, which: string): number {
     return this.scheduled(() => {
       const phones = this.targets(which);
-      const now = this.cluster.clock.now().toISOString();
+      const start = this.cluster.clock.nowMs();
+      const now = new Date(start).toISOString();
       for (const p of phones) {
-        this.repo.updatePhone({ ...p, ctl_hash: null, itl_hash: null, status: 'Erasing CTL and ITL files', reg_state: 'unr', reg_changed_at: now, reboot_until: this.deadline(p.model) });
+        this.repo.updatePhone({ ...p, ctl_hash: null, itl_hash: null, status: 'Erasing CTL and ITL files', reg_state: 'unr', reg_changed_at: now, reboot_until: this.deadline(p.model, start) });
       }
       this.cluster.record(actor, 'phones-trust-list-deleted', { phones: phones.length, which });
       return phones.length;
