@@ -11,7 +11,7 @@ import type { PhoneRow } from './phone';
 import type { Lab } from '../lab/lab';
 import type { DueSource } from '../lab/scheduler';
 import { bootPhone, isRollbackItl, type BootEnvironment, type InstalledTrust } from './boot';
-import { readPhoneConfig } from './config-file';
+import { readPhoneConfig, configServers } from './config-file';
 import { phoneModel, phoneModels } from './models';
 import { Role, parseTrustList, cucmName, type ParsedTrustList } from '../tlv';
 
@@ -93,8 +93,52 @@ export class Fleet {
     return installedTrust(this.repo, p);
   }
 
+  /** `all`, a device pool's name (its phones), or one phone's name. */
   private targets(which: string): PhoneRow[] {
-    return which.toLowerCase() === 'all' ? this.phones() : [this.phone(which)];
+    if (which.toLowerCase() === 'all') return this.phones();
+    const pool = this.phones().filter((p) => p.device_pool.toLowerCase() === which.toLowerCase());
+    return pool.length ? pool : [this.phone(which)];
+  }
+
+  /** DHCP option 150: the phones boot from these nodes (by name, FQDN or address) from their next reset. */
+  setTftp(actor: Actor, which: string, nodes: string): { phones: number; tftp: string } {
+    const names = nodes.split(',').map((n) => n.trim()).filter(Boolean);
+    if (!names.length || names.length > 4) throw new ClusterError('Give one to four TFTP nodes, separated by commas.');
+    const addresses = names.map((n) => {
+      const host = this.lab.network.resolve(n);
+      if (!host) throw new ClusterError(`There is no node named ${n.slice(0, 64)} in the lab.`);
+      return host.node.ip;
+    });
+    const tftp = addresses.join(',');
+    return this.cluster.store.transaction(() => {
+      const phones = this.targets(which);
+      for (const p of phones) this.repo.updatePhone({ ...p, tftp });
+      this.cluster.record(actor, 'phones-tftp-set', { phones: phones.length, which, tftp });
+      return { phones: phones.length, tftp };
+    });
+  }
+
+  /**
+   * A BAT export here and import on `dest`: the destination's database knows the devices from now on
+   * (each in the device pool of the same name there, else its first pool). Both clusters record it in
+   * one lab transaction.
+   */
+  copyTo(actor: Actor, which: string, dest: Cluster): { phones: number; pools: string[] } {
+    if (dest.name === this.cluster.name) throw new ClusterError(`The devices are already in cluster ${dest.name}.`);
+    const destPools = dest.config.phones.devicePools;
+    if (!destPools.length) throw new ClusterError(`Cluster ${dest.name} has no device pool to put the devices in.`);
+    return this.lab.transaction(() => {
+      const phones = this.targets(which);
+      const pools = new Set<string>();
+      for (const p of phones) {
+        const pool = destPools.find((d) => d.name === p.device_pool) ?? destPools[0];
+        pools.add(pool.name);
+        this.repo.movePhone(p.name, dest.name, pool.name);
+      }
+      this.cluster.record(actor, 'phones-copied-out', { phones: phones.length, which, to: dest.name });
+      dest.record(actor, 'phones-copied-in', { phones: phones.length, from: this.cluster.name, names: phones.slice(0, EVENT_NAMES).map((p) => p.name) });
+      return { phones: phones.length, pools: [...pools] };
+    });
   }
 
   /** Resets phones: they unregister and boot again after their model's boot time. */
@@ -128,6 +172,33 @@ export class Fleet {
       this.cluster.record(actor, 'phones-trust-list-deleted', { phones: phones.length, which });
       return phones.length;
     });
+  }
+
+  /** Where the phone boots from: each DHCP option 150 address, the node and cluster it leads to. */
+  tftpServers(p: PhoneRow): { address: string; node: string | null; cluster: string | null; answers: boolean }[] {
+    return p.tftp.split(',').filter(Boolean).map((address) => {
+      const host = this.lab.network.resolve(address);
+      return { address, node: host?.node.name ?? null, cluster: host?.cluster.name ?? null, answers: this.lab.network.tftp(address) !== null };
+    });
+  }
+
+  /** Why an unregistered phone is locked out, in a trainee's words; null when it is not. */
+  lockedOut(p: PhoneRow): string | null {
+    if (p.reboot_until || p.reg_state === 'reg') return null;
+    const servers = this.tftpServers(p);
+    if (p.status === 'TFTP Timeout' || !servers.some((s) => s.answers)) return `no TFTP server of DHCP option 150 (${p.tftp || 'none'}) answers`;
+    const cfg = this.installed(p).config;
+    const tvs = cfg ? configServers(cfg.toString('utf8')).tvs : [];
+    const tvsText = tvs.length ? `the TVS of its configuration (${tvs.join(', ')})` : 'no TVS';
+    if (p.status === 'Trust List update failed') {
+      return `the new ITL's signer is not in the phone's ITL, and ${tvsText} did not vouch for it (unreachable, or the signer is not in its Phone-SAST-trust)`;
+    }
+    if (p.status.startsWith('File auth error')) return `the signed configuration does not verify with the phone's trust list, and ${tvsText} did not vouch for its signer`;
+    const names = cfg ? configServers(cfg.toString('utf8')).callManagers : [];
+    if (cfg && !this.cluster.nodes().some((n) => names.includes(n.name))) {
+      return `it runs on a configuration naming CallManagers of another cluster; cluster ${p.cluster}, which holds its device, is not among them`;
+    }
+    return `not registered (${p.status})`;
   }
 
   /**
@@ -233,7 +304,7 @@ export class PhoneBoots implements DueSource {
       const envs = new Map<string, Omit<BootEnvironment, 'model' | 'deviceName'>>();
       const outcomes = new Map<string, { reg: string[]; rej: string[]; unr: string[] }>();
       for (const p of due) {
-        const key = `${p.cluster}\n${p.device_pool}\n${p.tftp}`;
+        const key = `${p.cluster}\n${p.device_pool}\n${p.tftp}\n${this.tvsAddresses(p)?.join(',') ?? ''}`;
         let reg: PhoneRow['reg_state'];
         try {
           const env = envs.get(key) ?? this.environment(p);
@@ -266,9 +337,11 @@ export class PhoneBoots implements DueSource {
     const pool = home.settings.devicePool(p.device_pool);
     // A phone tries the servers of option 150 in order.
     const tftp = p.tftp.split(',').map((a) => net.tftp(a)).find((t) => t !== null) ?? null;
+    // The TVS servers of the configuration the phone runs on (its old cluster's, after a move);
+    // before it has one, those of its device pool.
     const tvsServers: TvsEndpoint[] = [];
-    for (const n of pool.cmGroup) {
-      const t = net.tvs(home.node(n).ip);
+    for (const a of this.tvsAddresses(p) ?? pool.cmGroup.map((n) => home.node(n).ip)) {
+      const t = net.tvs(a);
       if (t) tvsServers.push(t);
     }
     const cmNode = pool.cmGroup.find((n) => {
@@ -307,8 +380,21 @@ export class PhoneBoots implements DueSource {
     };
   }
 
+  /** The TVS addresses of the configuration file the phone last accepted, if it names any. */
+  private tvsAddresses(p: PhoneRow): string[] | null {
+    const cfg = p.config_hash ? this.repo.blob(p.config_hash) : undefined;
+    const tvs = cfg ? configServers(cfg.toString('utf8')).tvs : [];
+    return tvs.length ? tvs : null;
+  }
+
   private boot(p: PhoneRow, env: BootEnvironment): PhoneRow['reg_state'] {
     const out = bootPhone(env, installedTrust(this.repo, p));
+    // A phone registers only with a CallManager its configuration names: one that still runs on its
+    // old cluster's configuration cannot register with the cluster that now holds its device.
+    if (out.reg !== 'unr' && out.config && out.regNode && !configServers(out.config.toString('utf8')).callManagers.includes(out.regNode)) {
+      out.reg = 'unr';
+      out.regNode = null;
+    }
     const keep = (b: Buffer | null) => (b ? this.repo.putBlob(sha1(b), b) : null);
     const now = this.lab.clock.now().toISOString();
     this.repo.updatePhone({
