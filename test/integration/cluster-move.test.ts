@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
+import tls from 'node:tls';
 import { startSimulator, LAB_SFTP, type Simulator } from '../../src/simulator';
 import { labDataDir } from '../helpers/cluster';
 import { Shell } from '../helpers/ssh2-shell';
@@ -14,6 +15,24 @@ import { phoneModel } from '../../src/phones/models';
 import type { PhoneRow } from '../../src/phones/phone';
 
 const FAILURE = 'Executed command unsuccessfully';
+
+/** One request line to a TVS listener over TLS; the answer line, or null when the door is shut. */
+function askTvs(port: number, line: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const s = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => s.write(`${line}\n`));
+    let got = '';
+    s.setTimeout(5000, () => s.destroy());
+    s.on('data', (d) => {
+      got += d.toString('latin1');
+      if (got.includes('\n')) {
+        s.end();
+        resolve(got.trim());
+      }
+    });
+    s.on('error', () => resolve(null));
+    s.on('close', () => resolve(got ? got.trim() : null));
+  });
+}
 
 describe('integration: moving phones between clusters (seed 002)', function () {
   this.timeout(180000);
@@ -120,7 +139,13 @@ describe('integration: moving phones between clusters (seed 002)', function () {
   });
 
   it('seed 002 step by step: every phone of old ends registered on new, trusting new\'s ITL, vouched for by old\'s TVS', async () => {
+    const tvsPort = sim.listeners.find((l) => l.node === 'old-sub1' && l.kind === 'tvs')!.port;
+    const sha = (pem: string) => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
+    const newSigner = lab().cluster('new').certificates.find('new-pub', 'ITLRecovery')!.cert_pem;
+    assert.equal(await askTvs(tvsPort, `VOUCH ${sha(newSigner)} SAST`), 'NO', 'unknown before the bulk exchange');
     await bulkExchange();
+    // Old's TVS listener on 2445 now vouches for new's ITL signer, as a phone will ask it.
+    assert.equal(await askTvs(tvsPort, `VOUCH ${sha(newSigner)} SAST`), 'YES CCM,TFTP,CCM+TFTP,SAST');
     // show cert list trust on every node of old shows new's TFTP certificates; old's TVS vouches for them.
     for (const node of ['old-pub', 'old-sub1']) {
       const sh = await login(node);
