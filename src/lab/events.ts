@@ -56,6 +56,7 @@ export interface EventPayloads {
   'phones-tftp-set': { phones: number; which: string; tftp: string };
   'phones-copied-out': { phones: number; which: string; to: string };
   'phones-copied-in': { phones: number; from: string; names: string[] };
+  'phones-auto-registered': { phones: number; pool: string; names: string[] };
 }
 
 export type EventKind = keyof EventPayloads;
@@ -102,6 +103,7 @@ export const EVENT_CATALOGUE: Record<EventKind, string> = {
   'phones-tftp-set': 'phones were pointed at other TFTP servers (DHCP option 150)',
   'phones-copied-out': 'device records were exported to another cluster (BAT)',
   'phones-copied-in': 'device records were imported from another cluster (BAT)',
+  'phones-auto-registered': 'unknown phones auto-registered with the default configuration',
 };
 
 export function isEventKind(kind: string): kind is EventKind {

@@ -5,6 +5,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import type { Cluster, Actor } from '../cluster/cluster';
 import { CALLMANAGER } from '../cluster/cluster';
 import { ITL_FILE } from '../cluster/trustfiles';
+import { XML_DEFAULT } from '../cluster/fileservice';
 import { ClusterError } from '../cluster/errors';
 import type { TvsEndpoint } from '../cluster/tvs';
 import type { PhoneRow } from './phone';
@@ -275,6 +276,15 @@ export class Fleet {
   }
 }
 
+/** A cluster that auto-registers a phone it does not know, into this device pool. */
+interface AutoRegistration {
+  cluster: Cluster;
+  pool: string;
+}
+
+/** A phone's own configuration file, plain or signed (group 1: `.sgn`). */
+const CONFIG_FILE = /^(?:SEP|CSF)[0-9A-Z]+\.cnf\.xml(\.sgn)?$/i;
+
 /** Max names of each outcome a `phones-booted` event lists. */
 const EVENT_NAMES = 50;
 
@@ -303,13 +313,22 @@ export class PhoneBoots implements DueSource {
     this.lab.transaction(() => {
       const envs = new Map<string, Omit<BootEnvironment, 'model' | 'deviceName'>>();
       const outcomes = new Map<string, { reg: string[]; rej: string[]; unr: string[] }>();
+      const autos = new Map<string, AutoRegistration | null>();
+      const autoRegistered = new Map<string, { pool: string; names: string[] }>();
       for (const p of due) {
         const key = `${p.cluster}\n${p.device_pool}\n${p.tftp}\n${this.tvsAddresses(p)?.join(',') ?? ''}`;
         let reg: PhoneRow['reg_state'];
         try {
           const env = envs.get(key) ?? this.environment(p);
           envs.set(key, env);
-          reg = this.boot(p, { ...env, model: phoneModel(p.model), deviceName: p.name });
+          if (!autos.has(key)) autos.set(key, this.autoRegistration(p));
+          const auto = autos.get(key)!;
+          reg = this.boot(p, { ...env, model: phoneModel(p.model), deviceName: p.name }, auto);
+          if (auto && reg === 'reg') {
+            const a = autoRegistered.get(auto.cluster.name) ?? { pool: auto.pool, names: [] };
+            autoRegistered.set(auto.cluster.name, a);
+            a.names.push(p.name);
+          }
         } catch (e) {
           // One phone that cannot boot (say, its model left etc/phone-models.yaml) does not stop the others.
           reg = 'unr';
@@ -327,7 +346,23 @@ export class PhoneBoots implements DueSource {
           fleet: { total: fleet.length, registered: fleet.filter((x) => x.reg_state === 'reg' && !x.reboot_until).length, rebooting: fleet.filter((x) => x.reboot_until).length },
         });
       }
+      for (const [cluster, a] of autoRegistered) {
+        this.lab.cluster(cluster).record(null, 'phones-auto-registered', { phones: a.names.length, pool: a.pool, names: a.names.slice(0, EVENT_NAMES) });
+      }
     });
+  }
+
+  /**
+   * Auto-registration: the first TFTP server of option 150 that answers belongs to a cluster whose
+   * database does not hold the device, and that cluster has the enterprise parameter on. The phone then
+   * boots on its XMLDefault.cnf.xml(.sgn) and, once registered, is added to its first device pool.
+   */
+  private autoRegistration(p: PhoneRow): AutoRegistration | null {
+    const tftp = p.tftp.split(',').map((a) => this.lab.network.tftp(a)).find((t) => t !== null) ?? null;
+    if (!tftp || tftp.cluster.name === p.cluster) return null;
+    if (tftp.cluster.settings.enterpriseParameter('Auto-registration') !== 'True') return null;
+    const pool = tftp.cluster.config.phones.devicePools[0];
+    return pool ? { cluster: tftp.cluster, pool: pool.name } : null;
   }
 
   /** What a phone meets when it boots: its TFTP server, its TVS servers, its CallManager. */
@@ -344,13 +379,17 @@ export class PhoneBoots implements DueSource {
       const t = net.tvs(a);
       if (t) tvsServers.push(t);
     }
-    const cmNode = pool.cmGroup.find((n) => {
-      const host = net.resolve(home.node(n).ip);
+    // An auto-registering phone registers with the CallManager group of the default device pool.
+    const auto = this.autoRegistration(p);
+    const cmCluster = auto?.cluster ?? home;
+    const cmGroup = auto ? cmCluster.settings.devicePool(auto.pool).cmGroup : pool.cmGroup;
+    const cmNode = cmGroup.find((n) => {
+      const host = net.resolve(cmCluster.node(n).ip);
       return host && !net.unreachable(host, CALLMANAGER);
     }) ?? null;
     let rsaBits: number | null = null;
     if (cmNode) {
-      const key = new X509Certificate(home.certificates.keyPair({ node: cmNode, unit: 'CallManager' }).certPem).publicKey;
+      const key = new X509Certificate(cmCluster.certificates.keyPair({ node: cmNode, unit: 'CallManager' }).certPem).publicKey;
       rsaBits = key.asymmetricKeyType === 'rsa' ? key.asymmetricKeyDetails!.modulusLength! : null;
     }
     // The trust lists are the same for every phone of the pool: read them once per batch.
@@ -359,6 +398,8 @@ export class PhoneBoots implements DueSource {
     return {
       tftpServing: tftp !== null,
       download: (name) => {
+        const own = CONFIG_FILE.exec(name);
+        if (own && auto) return read(`${XML_DEFAULT}${own[1] ?? ''}`);
         if (!name.endsWith('.tlv')) return read(name);
         if (!shared.has(name)) shared.set(name, read(name));
         return shared.get(name)!;
@@ -387,7 +428,7 @@ export class PhoneBoots implements DueSource {
     return tvs.length ? tvs : null;
   }
 
-  private boot(p: PhoneRow, env: BootEnvironment): PhoneRow['reg_state'] {
+  private boot(p: PhoneRow, env: BootEnvironment, auto: AutoRegistration | null = null): PhoneRow['reg_state'] {
     const out = bootPhone(env, installedTrust(this.repo, p));
     // A phone registers only with a CallManager its configuration names: one that still runs on its
     // old cluster's configuration cannot register with the cluster that now holds its device.
@@ -403,6 +444,7 @@ export class PhoneBoots implements DueSource {
       reg_state: out.reg, reg_node: out.regNode ?? p.reg_node, status: out.status,
       reg_changed_at: out.reg === p.reg_state ? p.reg_changed_at : now, reboot_until: null,
     });
+    if (auto && out.reg === 'reg') this.repo.movePhone(p.name, auto.cluster.name, auto.pool);
     return out.reg;
   }
 }

@@ -270,6 +270,31 @@ describe('integration: moving phones between clusters (seed 002)', function () {
     assertAllOnNew();
   });
 
+  it('auto-registration on new: unknown phones pointed at it register with XMLDefault.cnf.xml (.sgn for Security By Default phones)', async () => {
+    await bulkExchange();
+    await ok(newPub, 'sim enterprise-parameter set Auto-registration True');
+    await ok(oldPub, 'sim phone set-tftp all new-pub');
+    await resetAndSettle(oldPub, 'old');
+    await waitUntil(() => movedPhones().length === 24 && movedPhones().every((p) => p.reboot_until === null), 30000, 'every phone auto-registered');
+    assertAllOnNew();
+    for (const p of movedPhones()) {
+      const cfg = lab().fleetOf('new').installed(p).config!.toString('utf8');
+      assert.match(cfg, /<deviceName>XMLDefault<\/deviceName>/, p.name);
+      assert.equal(p.device_pool, 'DP-HQ');
+    }
+    const events = lab().recentEvents(100).filter((x) => x.kind === 'phones-auto-registered');
+    assert.ok(events.every((e) => e.cluster === 'new'));
+    assert.equal(events.reduce((n, e) => n + (e.payload as { phones: number }).phones, 0), 24);
+  });
+
+  it('without auto-registration, phones pointed at new whose devices new does not know do not register there', async () => {
+    await bulkExchange();
+    await ok(oldPub, 'sim phone set-tftp all new-pub');
+    await resetAndSettle(oldPub, 'old');
+    assert.equal(movedPhones().length, 0);
+    assert.ok(lab().fleetOf('old').phones().every((p) => !(p.reg_node ?? '').startsWith('new-')));
+  });
+
   it('set-tftp and copy refuse what the lab does not have, and change nothing', async () => {
     assert.match(await oldPub.run('sim phone set-tftp all nowhere-pub'), /There is no node named nowhere-pub in the lab\.\r\nExecuted command unsuccessfully/);
     assert.match(await oldPub.run('sim phone copy all elsewhere'), /There is no cluster named elsewhere\.\r\nExecuted command unsuccessfully/);
