@@ -5,7 +5,7 @@
 // on the server is in docs/fidelity.md, "Cluster moves".
 import { posix } from 'node:path';
 import { sftpUpload, sftpDownload, sftpList, SftpError, type SftpTarget } from '../net/sftp-client';
-import { buildCertificateBundle, readCertificateBundle, type NamedCertificate } from '../pki';
+import { buildCertificateBundle, readCertificateBundle, MAX_BUNDLE_CERTIFICATES, type NamedCertificate } from '../pki';
 import type { Cluster, Actor } from './cluster';
 import { ClusterError } from './errors';
 import { trustOnEveryNode } from './certificates';
@@ -187,7 +187,10 @@ export class BulkCertificates {
     for (const ty of typesOf(type)) {
       const suffix = `_${WORD[ty]}.p12`;
       const certs: NamedCertificate[] = [];
-      for (const name of names.filter((n) => n.endsWith(suffix) && n !== consolidatedFileName(ty))) certs.push(...(await this.fetchBundle(t, s, name)));
+      for (const name of names.filter((n) => n.endsWith(suffix) && n !== consolidatedFileName(ty))) {
+        certs.push(...(await this.fetchBundle(t, s, name)));
+        if (certs.length > MAX_BUNDLE_CERTIFICATES) throw new ClusterError(`More than ${MAX_BUNDLE_CERTIFICATES} ${ty} certificates in ${s.directory}: nothing was consolidated.`);
+      }
       const clusters = [...new Set(certs.map((c) => parseName(c.friendlyName)!.cluster))].sort();
       if (clusters.length < 2) {
         short.push(`${ty}: ${clusters.length ? clusters.join(', ') : 'none'}`);
