@@ -248,6 +248,17 @@ describe('integration: moving phones between clusters (seed 002)', function () {
     assertAllOnNew();
   });
 
+  it('old\'s TVS stopped on every node while the phones move locks them out; started again, a reset recovers', async () => {
+    await bulkExchange();
+    const oldSub = await login('old-sub1');
+    for (const sh of [oldPub, oldSub]) assert.match(await ok(sh, 'utils service stop Cisco Trust Verification Service'), /STOPPED/);
+    await movePhones();
+    assertLockedOut();
+    for (const sh of [oldPub, oldSub]) await ok(sh, 'utils service start Cisco Trust Verification Service');
+    await resetAndSettle(newPub, 'new');
+    assertAllOnNew();
+  });
+
   it('the import done only on the destination locks phones out; sim phone delete-trust-list recovers them one by one', async () => {
     await bulkExchange({ importOnOld: false });
     await movePhones();
