@@ -60,6 +60,8 @@ export const simPhoneCommands: CommandSpec[] = [
         `Device Name     : ${p.name}`,
         `Model           : ${p.model}`,
         `Device Pool     : ${p.device_pool}`,
+        `Cluster         : ${p.cluster}`,
+        `TFTP Server     : ${ctx.fleet.tftpServers(p).map((t) => `${t.address} (${t.node ? `${t.node}, cluster ${t.cluster}` : 'unknown'}${t.answers ? '' : ', not answering'})`).join(', ') || '-'}`,
         `Registration    : ${registration(ctx, p)}`,
         `Status          : ${p.status}`,
         `CTL File        : ${signer(t.ctl)}`,
@@ -68,6 +70,8 @@ export const simPhoneCommands: CommandSpec[] = [
         `Contact Search  : ${cfg ? `${cfg.secureDirUrl} (authentication ${cfg.contactSearchAuth ? 'on' : 'off'})` : '-'}`,
         `Services        : ${cfg?.secureServicesUrl || '-'}`,
       ]);
+      const why = ctx.fleet.lockedOut(p);
+      if (why) ctx.line(`Locked Out      : ${why}`);
     },
   },
   {
@@ -112,6 +116,34 @@ export const simPhoneCommands: CommandSpec[] = [
       ctx.line(`URL: ${r.url}`);
       if (r.error) throw new CliError([r.error]);
       ctx.line('Services menu loaded');
+    },
+  },
+  {
+    path: 'sim phone set-tftp',
+    privilege: 1,
+    args: [
+      { name: 'which', describe: 'a device name, a device pool, or all', required: true, choices: (c) => ['all', ...new Set(c.fleet.phones().map((p) => p.device_pool))] },
+      { name: 'nodes', describe: 'TFTP nodes, comma-separated (DHCP option 150), e.g. new-pub,new-sub1', required: true },
+    ],
+    description: ['Stands for DHCP option 150: the phones boot from these TFTP nodes (any cluster of the lab)', 'from their next reset, and download that node\'s ITL and CTL.'],
+    example: ['sim phone set-tftp all new-pub,new-sub1'],
+    async run(ctx, args) {
+      const r = ctx.fleet.setTftp(ctx.actor, args.which, args.nodes);
+      ctx.line(`${r.phones} device${r.phones === 1 ? '' : 's'} now use TFTP ${r.tftp} (from the next reset)`);
+    },
+  },
+  {
+    path: 'sim phone copy',
+    privilege: 1,
+    args: [
+      { name: 'which', describe: 'a device name, a device pool, or all', required: true, choices: (c) => ['all', ...new Set(c.fleet.phones().map((p) => p.device_pool))] },
+      { name: 'cluster', describe: 'the destination cluster', required: true, choices: (c) => c.clusterNames() },
+    ],
+    description: ['Stands for a BAT export of the device records here and their import on another cluster:', 'that cluster\'s database knows the devices from now on (same device pool name, else its first).'],
+    example: ['sim phone copy all new'],
+    async run(ctx, args) {
+      const r = ctx.fleet.copyTo(ctx.actor, args.which, ctx.lab.cluster(args.cluster));
+      ctx.line(`${r.phones} device${r.phones === 1 ? '' : 's'} copied to cluster ${args.cluster} (device pool ${r.pools.join(', ') || '-'})`);
     },
   },
   {

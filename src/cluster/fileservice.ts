@@ -4,11 +4,15 @@
 import { createHash } from 'node:crypto';
 import { buildSignedFile } from '../tlv';
 import { phoneConfigXml } from '../phones/config-file';
+import type { PhoneRow } from '../phones/phone';
 import type { Cluster } from './cluster';
 import { TFTP } from './cluster';
 import { ITL_FILE, CTL_FILE } from './trustfiles';
 
 const CONFIG_NAME = /^((?:SEP|CSF)[0-9A-Z]+)\.cnf\.xml(\.sgn)?$/i;
+/** The default configuration auto-registering phones boot on (XMLDefault.cnf.xml, and .sgn). */
+export const XML_DEFAULT = 'XMLDefault.cnf.xml';
+
 
 export class FileService {
   /** signed configurations, by content and signer, so an unchanged file is not signed again */
@@ -23,12 +27,22 @@ export class FileService {
 
   read(node: string, name: string): Buffer | null {
     if (name === ITL_FILE || name === CTL_FILE) return this.cluster.tftp.file(node, name)?.content ?? null;
+    if (name === XML_DEFAULT || name === `${XML_DEFAULT}.sgn`) return this.xmlDefault(node, name.endsWith('.sgn'));
     const m = CONFIG_NAME.exec(name);
     // Only devices in this cluster's database have a configuration file here.
     const phone = m && this.cluster.repo.phone(m[1]);
     if (!phone || phone.name !== m![1] || phone.cluster !== this.cluster.name) return null;
     const xml = Buffer.from(phoneConfigXml(this.cluster.settings.phoneConfigInput(phone)));
     return m![2] ? this.sign(node, `${phone.name}.cnf.xml.sgn`, xml) : xml;
+  }
+
+  /** XMLDefault.cnf.xml: the cluster's first device pool, for a device the database does not hold yet. */
+  private xmlDefault(node: string, signed: boolean): Buffer | null {
+    const pool = this.cluster.config.phones.devicePools[0];
+    if (!pool) return null;
+    const input = this.cluster.settings.phoneConfigInput({ name: 'XMLDefault', model: 'Default', device_pool: pool.name } as PhoneRow);
+    const xml = Buffer.from(phoneConfigXml(input));
+    return signed ? this.sign(node, `${XML_DEFAULT}.sgn`, xml) : xml;
   }
 
   private sign(node: string, fileName: string, body: Buffer): Buffer {

@@ -49,6 +49,14 @@ export interface EventPayloads {
   'phones-booted': { booted: number; registered: number; rejected: number; unregistered: number; names: { reg: string[]; rej: string[]; unr: string[] }; fleet: { total: number; registered: number; rebooting: number } };
   'cluster-offline': Record<string, never>;
   'cluster-online': Record<string, never>;
+  'bulk-certificate-sftp-saved': { ip: string; port: number; user: string; directory: string };
+  'bulk-certificate-exported': { type: string; files: string[]; certificates: number; to: string };
+  'bulk-certificate-consolidated': { type: string; files: string[]; clusters: string[]; certificates: number };
+  'bulk-certificate-imported': { type: string; from: string[]; certificates: number; stores: string[] };
+  'phones-tftp-set': { phones: number; which: string; tftp: string };
+  'phones-copied-out': { phones: number; which: string; to: string };
+  'phones-copied-in': { phones: number; from: string; names: string[] };
+  'phones-auto-registered': { phones: number; pool: string; names: string[] };
 }
 
 export type EventKind = keyof EventPayloads;
@@ -88,6 +96,14 @@ export const EVENT_CATALOGUE: Record<EventKind, string> = {
   'phones-booted': 'phones finished booting',
   'cluster-offline': 'the cluster was taken off the network',
   'cluster-online': 'the cluster came back on the network',
+  'bulk-certificate-sftp-saved': 'the Bulk Certificate Management SFTP server was saved',
+  'bulk-certificate-exported': 'certificates were exported to the central SFTP server',
+  'bulk-certificate-consolidated': 'the exported certificates of several clusters were consolidated',
+  'bulk-certificate-imported': 'other clusters\' certificates were imported into the trust stores',
+  'phones-tftp-set': 'phones were pointed at other TFTP servers (DHCP option 150)',
+  'phones-copied-out': 'device records were exported to another cluster (BAT)',
+  'phones-copied-in': 'device records were imported from another cluster (BAT)',
+  'phones-auto-registered': 'unknown phones auto-registered with the default configuration',
 };
 
 export function isEventKind(kind: string): kind is EventKind {

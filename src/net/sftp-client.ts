@@ -3,7 +3,7 @@
 // and whose message is a sentence the CLI can print as is.
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import { Client, type SFTPWrapper, type Stats } from 'ssh2';
+import { Client, type SFTPWrapper, type Stats, type FileEntry } from 'ssh2';
 
 export type SftpFailure = 'unreachable' | 'auth' | 'no-such-directory' | 'no-such-file' | 'too-large' | 'timeout' | 'other';
 
@@ -26,6 +26,7 @@ export interface SftpTarget {
   timeoutMs?: number;
 }
 
+const EOF = 1;
 const NO_SUCH_FILE = 2;
 const PERMISSION_DENIED = 3;
 const CHUNK = 32 * 1024;
@@ -250,5 +251,36 @@ export async function sftpDownload(target: SftpTarget, remotePath: string, maxBy
     } finally {
       await close(sftp, handle).catch(() => undefined);
     }
+  });
+}
+
+/** The names of the plain files in a remote directory (at most `maxEntries`); 'no-such-directory' when absent. */
+export async function sftpList(target: SftpTarget, directory: string, maxEntries = 1000): Promise<string[]> {
+  const dir = directory || '.';
+  return withSftp(target, async ({ sftp }) => {
+    await requireDirectory(sftp, dir, target.host);
+    const handle = await new Promise<Buffer>((res, rej) => sftp.opendir(dir, (e, h) => (e ? rej(e) : res(h)))).catch((e) => {
+      throw requestFailure(e, `listing ${dir}`, target.host);
+    });
+    const names: string[] = [];
+    try {
+      for (;;) {
+        const batch = await new Promise<FileEntry[] | false>((res, rej) =>
+          sftp.readdir(handle, (e, list) => {
+            if (e && statusCode(e) === EOF) return res(false);
+            if (e) return rej(e);
+            res(list ? (list as FileEntry[]) : false);
+          }),
+        ).catch((e) => {
+          throw requestFailure(e, `listing ${dir}`, target.host);
+        });
+        if (!batch) break;
+        for (const f of batch) if ((f.attrs.mode & 0o170000) === 0o100000 && names.length < maxEntries) names.push(f.filename);
+        if (names.length >= maxEntries) break;
+      }
+    } finally {
+      await close(sftp, handle).catch(() => undefined);
+    }
+    return names.sort();
   });
 }

@@ -50,3 +50,12 @@ export function readPhoneConfig(xml: string): { secureDirUrl: string; secureServ
     contactSearchAuth: /<contactSearchAuthentication>true</.test(xml),
   };
 }
+
+/** The servers a configuration names: its CallManager group (names and FQDNs) and its TVS addresses. */
+export function configServers(xml: string): { callManagers: string[]; tvs: string[] } {
+  const callManagers: string[] = [];
+  for (const m of xml.matchAll(/<callManager><name>([^<]*)<\/name><processNodeName>([^<]*)<\/processNodeName>/g)) callManagers.push(m[1], m[2]);
+  const tvsBlock = /<TVS><members>(.*?)<\/members><\/TVS>/s.exec(xml)?.[1] ?? '';
+  const tvs = [...tvsBlock.matchAll(/<address>([^<]*)<\/address>/g)].map((m) => m[1]);
+  return { callManagers: callManagers.slice(0, 64), tvs: tvs.slice(0, 16) };
+}

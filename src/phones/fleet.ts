@@ -5,13 +5,14 @@ import { createHash, X509Certificate } from 'node:crypto';
 import type { Cluster, Actor } from '../cluster/cluster';
 import { CALLMANAGER } from '../cluster/cluster';
 import { ITL_FILE } from '../cluster/trustfiles';
+import { XML_DEFAULT } from '../cluster/fileservice';
 import { ClusterError } from '../cluster/errors';
 import type { TvsEndpoint } from '../cluster/tvs';
 import type { PhoneRow } from './phone';
 import type { Lab } from '../lab/lab';
 import type { DueSource } from '../lab/scheduler';
 import { bootPhone, isRollbackItl, type BootEnvironment, type InstalledTrust } from './boot';
-import { readPhoneConfig } from './config-file';
+import { readPhoneConfig, configServers } from './config-file';
 import { phoneModel, phoneModels } from './models';
 import { Role, parseTrustList, cucmName, type ParsedTrustList } from '../tlv';
 
@@ -93,8 +94,52 @@ export class Fleet {
     return installedTrust(this.repo, p);
   }
 
+  /** `all`, a device pool's name (its phones), or one phone's name. */
   private targets(which: string): PhoneRow[] {
-    return which.toLowerCase() === 'all' ? this.phones() : [this.phone(which)];
+    if (which.toLowerCase() === 'all') return this.phones();
+    const pool = this.phones().filter((p) => p.device_pool.toLowerCase() === which.toLowerCase());
+    return pool.length ? pool : [this.phone(which)];
+  }
+
+  /** DHCP option 150: the phones boot from these nodes (by name, FQDN or address) from their next reset. */
+  setTftp(actor: Actor, which: string, nodes: string): { phones: number; tftp: string } {
+    const names = nodes.split(',').map((n) => n.trim()).filter(Boolean);
+    if (!names.length || names.length > 4) throw new ClusterError('Give one to four TFTP nodes, separated by commas.');
+    const addresses = names.map((n) => {
+      const host = this.lab.network.resolve(n);
+      if (!host) throw new ClusterError(`There is no node named ${n.slice(0, 64)} in the lab.`);
+      return host.node.ip;
+    });
+    const tftp = addresses.join(',');
+    return this.cluster.store.transaction(() => {
+      const phones = this.targets(which);
+      for (const p of phones) this.repo.updatePhone({ ...p, tftp });
+      this.cluster.record(actor, 'phones-tftp-set', { phones: phones.length, which, tftp });
+      return { phones: phones.length, tftp };
+    });
+  }
+
+  /**
+   * A BAT export here and import on `dest`: the destination's database knows the devices from now on
+   * (each in the device pool of the same name there, else its first pool). Both clusters record it in
+   * one lab transaction.
+   */
+  copyTo(actor: Actor, which: string, dest: Cluster): { phones: number; pools: string[] } {
+    if (dest.name === this.cluster.name) throw new ClusterError(`The devices are already in cluster ${dest.name}.`);
+    const destPools = dest.config.phones.devicePools;
+    if (!destPools.length) throw new ClusterError(`Cluster ${dest.name} has no device pool to put the devices in.`);
+    return this.lab.transaction(() => {
+      const phones = this.targets(which);
+      const pools = new Set<string>();
+      for (const p of phones) {
+        const pool = destPools.find((d) => d.name === p.device_pool) ?? destPools[0];
+        pools.add(pool.name);
+        this.repo.movePhone(p.name, dest.name, pool.name);
+      }
+      this.cluster.record(actor, 'phones-copied-out', { phones: phones.length, which, to: dest.name });
+      dest.record(actor, 'phones-copied-in', { phones: phones.length, from: this.cluster.name, names: phones.slice(0, EVENT_NAMES).map((p) => p.name) });
+      return { phones: phones.length, pools: [...pools] };
+    });
   }
 
   /** Resets phones: they unregister and boot again after their model's boot time. */
@@ -131,6 +176,33 @@ export class Fleet {
       this.cluster.record(actor, 'phones-trust-list-deleted', { phones: phones.length, which });
       return phones.length;
     });
+  }
+
+  /** Where the phone boots from: each DHCP option 150 address, the node and cluster it leads to. */
+  tftpServers(p: PhoneRow): { address: string; node: string | null; cluster: string | null; answers: boolean }[] {
+    return p.tftp.split(',').filter(Boolean).map((address) => {
+      const host = this.lab.network.resolve(address);
+      return { address, node: host?.node.name ?? null, cluster: host?.cluster.name ?? null, answers: this.lab.network.tftp(address) !== null };
+    });
+  }
+
+  /** Why an unregistered phone is locked out, in a trainee's words; null when it is not. */
+  lockedOut(p: PhoneRow): string | null {
+    if (p.reboot_until || p.reg_state === 'reg') return null;
+    const servers = this.tftpServers(p);
+    if (p.status === 'TFTP Timeout' || !servers.some((s) => s.answers)) return `no TFTP server of DHCP option 150 (${p.tftp || 'none'}) answers`;
+    const cfg = this.installed(p).config;
+    const tvs = cfg ? configServers(cfg.toString('utf8')).tvs : [];
+    const tvsText = tvs.length ? `the TVS of its configuration (${tvs.join(', ')})` : 'no TVS';
+    if (p.status === 'Trust List update failed') {
+      return `the new ITL's signer is not in the phone's ITL, and ${tvsText} did not vouch for it (unreachable, or the signer is not in its Phone-SAST-trust)`;
+    }
+    if (p.status.startsWith('File auth error')) return `the signed configuration does not verify with the phone's trust list, and ${tvsText} did not vouch for its signer`;
+    const names = cfg ? configServers(cfg.toString('utf8')).callManagers : [];
+    if (cfg && !this.cluster.nodes().some((n) => names.includes(n.name))) {
+      return `it runs on a configuration naming CallManagers of another cluster; cluster ${p.cluster}, which holds its device, is not among them`;
+    }
+    return `not registered (${p.status})`;
   }
 
   /**
@@ -207,6 +279,15 @@ export class Fleet {
   }
 }
 
+/** A cluster that auto-registers a phone it does not know, into this device pool. */
+interface AutoRegistration {
+  cluster: Cluster;
+  pool: string;
+}
+
+/** A phone's own configuration file, plain or signed (group 1: `.sgn`). */
+const CONFIG_FILE = /^(?:SEP|CSF)[0-9A-Z]+\.cnf\.xml(\.sgn)?$/i;
+
 /** Max names of each outcome a `phones-booted` event lists. */
 const EVENT_NAMES = 50;
 
@@ -235,13 +316,22 @@ export class PhoneBoots implements DueSource {
     this.lab.transaction(() => {
       const envs = new Map<string, Omit<BootEnvironment, 'model' | 'deviceName'>>();
       const outcomes = new Map<string, { reg: string[]; rej: string[]; unr: string[] }>();
+      const autos = new Map<string, AutoRegistration | null>();
+      const autoRegistered = new Map<string, { pool: string; names: string[] }>();
       for (const p of due) {
-        const key = `${p.cluster}\n${p.device_pool}\n${p.tftp}`;
+        const key = `${p.cluster}\n${p.device_pool}\n${p.tftp}\n${this.tvsAddresses(p)?.join(',') ?? ''}`;
         let reg: PhoneRow['reg_state'];
         try {
           const env = envs.get(key) ?? this.environment(p);
           envs.set(key, env);
-          reg = this.boot(p, { ...env, model: phoneModel(p.model), deviceName: p.name });
+          if (!autos.has(key)) autos.set(key, this.autoRegistration(p));
+          const auto = autos.get(key)!;
+          reg = this.boot(p, { ...env, model: phoneModel(p.model), deviceName: p.name }, auto);
+          if (auto && reg === 'reg') {
+            const a = autoRegistered.get(auto.cluster.name) ?? { pool: auto.pool, names: [] };
+            autoRegistered.set(auto.cluster.name, a);
+            a.names.push(p.name);
+          }
         } catch (e) {
           // One phone that cannot boot (say, its model left etc/phone-models.yaml) does not stop the others.
           reg = 'unr';
@@ -259,7 +349,23 @@ export class PhoneBoots implements DueSource {
           fleet: { total: fleet.length, registered: fleet.filter((x) => x.reg_state === 'reg' && !x.reboot_until).length, rebooting: fleet.filter((x) => x.reboot_until).length },
         });
       }
+      for (const [cluster, a] of autoRegistered) {
+        this.lab.cluster(cluster).record(null, 'phones-auto-registered', { phones: a.names.length, pool: a.pool, names: a.names.slice(0, EVENT_NAMES) });
+      }
     });
+  }
+
+  /**
+   * Auto-registration: the first TFTP server of option 150 that answers belongs to a cluster whose
+   * database does not hold the device, and that cluster has the enterprise parameter on. The phone then
+   * boots on its XMLDefault.cnf.xml(.sgn) and, once registered, is added to its first device pool.
+   */
+  private autoRegistration(p: PhoneRow): AutoRegistration | null {
+    const tftp = p.tftp.split(',').map((a) => this.lab.network.tftp(a)).find((t) => t !== null) ?? null;
+    if (!tftp || tftp.cluster.name === p.cluster) return null;
+    if (tftp.cluster.settings.enterpriseParameter('Auto-registration') !== 'True') return null;
+    const pool = tftp.cluster.config.phones.devicePools[0];
+    return pool ? { cluster: tftp.cluster, pool: pool.name } : null;
   }
 
   /** What a phone meets when it boots: its TFTP server, its TVS servers, its CallManager. */
@@ -269,18 +375,24 @@ export class PhoneBoots implements DueSource {
     const pool = home.settings.devicePool(p.device_pool);
     // A phone tries the servers of option 150 in order.
     const tftp = p.tftp.split(',').map((a) => net.tftp(a)).find((t) => t !== null) ?? null;
+    // The TVS servers of the configuration the phone runs on (its old cluster's, after a move);
+    // before it has one, those of its device pool.
     const tvsServers: TvsEndpoint[] = [];
-    for (const n of pool.cmGroup) {
-      const t = net.tvs(home.node(n).ip);
+    for (const a of this.tvsAddresses(p) ?? pool.cmGroup.map((n) => home.node(n).ip)) {
+      const t = net.tvs(a);
       if (t) tvsServers.push(t);
     }
-    const cmNode = pool.cmGroup.find((n) => {
-      const host = net.resolve(home.node(n).ip);
+    // An auto-registering phone registers with the CallManager group of the default device pool.
+    const auto = this.autoRegistration(p);
+    const cmCluster = auto?.cluster ?? home;
+    const cmGroup = auto ? cmCluster.settings.devicePool(auto.pool).cmGroup : pool.cmGroup;
+    const cmNode = cmGroup.find((n) => {
+      const host = net.resolve(cmCluster.node(n).ip);
       return host && !net.unreachable(host, CALLMANAGER);
     }) ?? null;
     let rsaBits: number | null = null;
     if (cmNode) {
-      const key = new X509Certificate(home.certificates.keyPair({ node: cmNode, unit: 'CallManager' }).certPem).publicKey;
+      const key = new X509Certificate(cmCluster.certificates.keyPair({ node: cmNode, unit: 'CallManager' }).certPem).publicKey;
       rsaBits = key.asymmetricKeyType === 'rsa' ? key.asymmetricKeyDetails!.modulusLength! : null;
     }
     // The trust lists are the same for every phone of the pool: read them once per batch.
@@ -289,6 +401,8 @@ export class PhoneBoots implements DueSource {
     return {
       tftpServing: tftp !== null,
       download: (name) => {
+        const own = CONFIG_FILE.exec(name);
+        if (own && auto) return read(`${XML_DEFAULT}${own[1] ?? ''}`);
         if (!name.endsWith('.tlv')) return read(name);
         if (!shared.has(name)) shared.set(name, read(name));
         return shared.get(name)!;
@@ -310,8 +424,21 @@ export class PhoneBoots implements DueSource {
     };
   }
 
-  private boot(p: PhoneRow, env: BootEnvironment): PhoneRow['reg_state'] {
+  /** The TVS addresses of the configuration file the phone last accepted, if it names any. */
+  private tvsAddresses(p: PhoneRow): string[] | null {
+    const cfg = p.config_hash ? this.repo.blob(p.config_hash) : undefined;
+    const tvs = cfg ? configServers(cfg.toString('utf8')).tvs : [];
+    return tvs.length ? tvs : null;
+  }
+
+  private boot(p: PhoneRow, env: BootEnvironment, auto: AutoRegistration | null = null): PhoneRow['reg_state'] {
     const out = bootPhone(env, installedTrust(this.repo, p));
+    // A phone registers only with a CallManager its configuration names: one that still runs on its
+    // old cluster's configuration cannot register with the cluster that now holds its device.
+    if (out.reg !== 'unr' && out.config && out.regNode && !configServers(out.config.toString('utf8')).callManagers.includes(out.regNode)) {
+      out.reg = 'unr';
+      out.regNode = null;
+    }
     const keep = (b: Buffer | null) => (b ? this.repo.putBlob(sha1(b), b) : null);
     const now = this.lab.clock.now().toISOString();
     this.repo.updatePhone({
@@ -320,6 +447,7 @@ export class PhoneBoots implements DueSource {
       reg_state: out.reg, reg_node: out.regNode ?? p.reg_node, status: out.status,
       reg_changed_at: out.reg === p.reg_state ? p.reg_changed_at : now, reboot_until: null,
     });
+    if (auto && out.reg === 'reg') this.repo.movePhone(p.name, auto.cluster.name, auto.pool);
     return out.reg;
   }
 }

@@ -196,4 +196,15 @@ export const migrations: string[] = [
     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
   DROP TABLE cluster;
   `,
+  // 6: Bulk Certificate Management: the central SFTP server each cluster's publisher saved
+  `
+  CREATE TABLE bulk_certificate_sftp (
+    cluster TEXT PRIMARY KEY REFERENCES clusters(name),
+    ip TEXT NOT NULL,
+    port INTEGER NOT NULL,
+    user_id TEXT NOT NULL,
+    password TEXT NOT NULL,
+    directory TEXT NOT NULL
+  );
+  `,
 ];

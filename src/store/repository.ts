@@ -294,6 +294,18 @@ export class Repository {
     return this.run('DELETE FROM csrs WHERE node = ? AND unit = ?', node, unit).changes > 0;
   }
 
+  // --- Bulk Certificate Management --------------------------------------------------------
+  bulkSftp(cluster: string): BulkSftpRow | undefined {
+    return this.one<BulkSftpRow>('SELECT * FROM bulk_certificate_sftp WHERE cluster = ?', cluster);
+  }
+  setBulkSftp(r: BulkSftpRow): void {
+    this.run(
+      `INSERT INTO bulk_certificate_sftp (cluster, ip, port, user_id, password, directory) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (cluster) DO UPDATE SET ip = excluded.ip, port = excluded.port, user_id = excluded.user_id, password = excluded.password, directory = excluded.directory`,
+      r.cluster, r.ip, r.port, r.user_id, r.password, r.directory,
+    );
+  }
+
   // --- phones and the blobs their trust lists are kept in ---------------------------------
   phones(cluster: string): PhoneRow[] {
     return this.all<PhoneRow>('SELECT * FROM phones WHERE cluster = ? ORDER BY position', cluster);
@@ -321,6 +333,10 @@ export class Repository {
       r.cluster, r.tftp, r.ctl_hash, r.itl_hash, r.config_hash, r.reg_state, r.reg_node, r.reg_changed_at, r.status, r.reboot_until, r.name,
     );
   }
+  /** A phone's device record moves to another cluster's database (a BAT export and import). */
+  movePhone(name: string, cluster: string, devicePool: string): void {
+    this.run('UPDATE phones SET cluster = ?, device_pool = ? WHERE name = ?', cluster, devicePool, name);
+  }
   /** Keeps `content` once and returns its key. */
   putBlob(hash: string, content: Buffer): string {
     this.run('INSERT OR IGNORE INTO blobs VALUES (?, ?)', hash, content);
@@ -329,6 +345,15 @@ export class Repository {
   blob(hash: string): Buffer | undefined {
     return this.one<{ content: Buffer }>('SELECT content FROM blobs WHERE hash = ?', hash)?.content;
   }
+}
+
+export interface BulkSftpRow {
+  cluster: string;
+  ip: string;
+  port: number;
+  user_id: string;
+  password: string;
+  directory: string;
 }
 
 export interface CsrRow {

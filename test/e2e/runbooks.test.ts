@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startSimulator, LAB_SFTP, type Simulator } from '../../src/simulator';
-import { freshDataDir } from '../helpers/cluster';
+import { freshDataDir, labDataDir } from '../helpers/cluster';
 import { ITL_FILE } from '../../src/cluster/trustfiles';
 import { parseTrustList } from '../../src/tlv';
 
@@ -58,5 +58,33 @@ describe('e2e: expect runbooks', function () {
     // a wrong password for the admin account: the runbook cannot log in
     const { code } = await expectScript('itl-bulk-reset.exp', ['127.0.0.1', String(sim.ssh.get('cucm-pub')!.port), String(sim.ssh.get('cucm-sub1')!.port), 'wrong-password']);
     assert.notEqual(code, 0);
+  });
+
+  describe('on the two-cluster lab', () => {
+    let labSim: Simulator;
+    let labDir: string;
+    beforeEach(async () => {
+      labDir = await labDataDir();
+      labSim = await startSimulator({ dataDir: labDir, host: '127.0.0.1', basePort: 0, sftpPort: 0, timeScale: 0, authFailDelayMs: 50 });
+    });
+    afterEach(() => labSim.close());
+
+    it('move-phones.exp performs seed 002: every phone of old ends registered on new, trusting new\'s ITL', async () => {
+      const lab = labSim.app.lab;
+      const { code, output } = await expectScript('move-phones.exp', [
+        '127.0.0.1', String(labSim.ssh.get('old-pub')!.port), String(labSim.ssh.get('new-pub')!.port),
+        '127.0.0.1', String(labSim.sftp!.port), LAB_SFTP.username, LAB_SFTP.password,
+      ]);
+      assert.equal(code, 0, output);
+      assert.match(output, /All 24 phones moved to new and registered\./);
+      assert.equal(lab.fleetOf('old').phones().length, 0);
+      const newItl = lab.cluster('new').tftp.file('new-pub', ITL_FILE)!.content;
+      for (const p of lab.fleetOf('new').phones()) {
+        assert.equal(p.reg_state, 'reg', p.name);
+        const itl = lab.fleetOf('new').installed(p).itl;
+        if (itl) assert.ok(itl.equals(newItl), `${p.name} trusts new's ITL`);
+      }
+      assert.ok(fs.existsSync(path.join(labDir, LAB_SFTP.dir, 'consolidated_tftp.p12')));
+    });
   });
 });
