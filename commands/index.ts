@@ -17,12 +17,15 @@ import { risdbCommands } from './show-risdb';
 import { csrCommands } from './csr';
 import { certImportCommands } from './cert-import';
 import { simLabCommands } from './sim-lab';
+import { networkCommands } from './network';
+import { platformStatusCommands } from './platform-status';
 
 export function allCommands(): CommandSpec[] {
   return [
     ...sessionCommands, ...systemCommands, ...showCertCommands, ...showItlCommands, ...serviceCommands,
     ...systemRestartCommands, ...ctlCommands, ...itlCommands, ...fileCommands, ...setCertCommands,
     ...csrCommands, ...certImportCommands, ...contactSearchCommands, ...risdbCommands,
+    ...networkCommands, ...platformStatusCommands,
     ...simPhoneCommands, ...simClusterCommands, ...simLabCommands,
   ];
 }

@@ -49,6 +49,10 @@ export interface EventPayloads {
   'phones-booted': { booted: number; registered: number; rejected: number; unregistered: number; names: { reg: string[]; rej: string[]; unr: string[] }; fleet: { total: number; registered: number; rebooting: number } };
   'cluster-offline': Record<string, never>;
   'cluster-online': Record<string, never>;
+  /** utils diagnose test: the number of its log file and the file's lines */
+  'diagnose-run': { log: number; passed: number; failed: number; lines: string[] };
+  /** utils dbreplication status: the report's time stamp (YYYY_MM_DD_HH_MM_SS) and lines */
+  'dbreplication-status': { stamp: string; lines: string[] };
 }
 
 export type EventKind = keyof EventPayloads;
@@ -88,6 +92,8 @@ export const EVENT_CATALOGUE: Record<EventKind, string> = {
   'phones-booted': 'phones finished booting',
   'cluster-offline': 'the cluster was taken off the network',
   'cluster-online': 'the cluster came back on the network',
+  'diagnose-run': 'utils diagnose test ran on a node',
+  'dbreplication-status': 'a database replication status check ran',
 };
 
 export function isEventKind(kind: string): kind is EventKind {
