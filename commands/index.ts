@@ -19,13 +19,15 @@ import { certImportCommands } from './cert-import';
 import { simLabCommands } from './sim-lab';
 import { networkCommands } from './network';
 import { platformStatusCommands } from './platform-status';
+import { activelogCommands } from './activelog';
+import { runSqlCommands } from './run-sql';
 
 export function allCommands(): CommandSpec[] {
   return [
     ...sessionCommands, ...systemCommands, ...showCertCommands, ...showItlCommands, ...serviceCommands,
     ...systemRestartCommands, ...ctlCommands, ...itlCommands, ...fileCommands, ...setCertCommands,
     ...csrCommands, ...certImportCommands, ...contactSearchCommands, ...risdbCommands,
-    ...networkCommands, ...platformStatusCommands,
+    ...networkCommands, ...platformStatusCommands, ...activelogCommands, ...runSqlCommands,
     ...simPhoneCommands, ...simClusterCommands, ...simLabCommands,
   ];
 }
