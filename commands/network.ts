@@ -269,6 +269,25 @@ export const networkCommands: CommandSpec[] = [
     },
   },
   {
+    path: 'utils network connectivity',
+    privilege: 0,
+    args: [{ name: 'reset|ip', describe: 'the node to test (default: the publisher)', required: false }],
+    description: ['This command checks that this node can reach another node of the cluster (by default the publisher).'],
+    async run(ctx, args) {
+      const target = args['reset|ip'] ?? ctx.cluster.publisher().ip;
+      ctx.line('This command can take up to 3 minutes to complete.');
+      if (!(await ctx.confirm('Continue (y/n)?'))) return;
+      ctx.line('Running test, please wait ...');
+      const reach = reachFrom(ctx.lab, ctx.session.node, target);
+      for (let i = 0; i < 5; i++) {
+        await ctx.sleep(1000);
+        ctx.line('.');
+      }
+      if (!reach?.reachable) throw new CliError([`Network connectivity test with ${target} failed .`]);
+      ctx.line(`Network connectivity test with ${reach.host.node.ip} completed successfully .`);
+    },
+  },
+  {
     path: 'utils network host',
     privilege: 0,
     args: [{ name: 'hostname', describe: 'host name or IP address to resolve', required: true }],

@@ -194,6 +194,28 @@ async function diagnoseTest(ctx: CommandContext): Promise<void> {
   ctx.lines(['', 'Diagnostics Completed', '', ` The final output will be in Log file: ${log}`, '', ` Please use 'file view activelog ${log}' command to see the output`]);
 }
 
+const DIAG_MODULES: [string, string][] = [
+  ['disk_space', 'Check available disk space as well as any unusual disk usage'],
+  ['disk_files', 'Check for unusual disk usage'],
+  ['service_manager', 'Check if service manager is running'],
+  ['tomcat', 'Check if Tomcat is deadlocked or not running'],
+  ['tomcat_deadlocks', 'Check if Tomcat is deadlocked'],
+  ['tomcat_keystore', 'Check the Tomcat keystore'],
+  ['tomcat_connectors', 'Check that the Tomcat connectors are working'],
+  ['tomcat_threads', 'Check if Tomcat has run out of request handling threads'],
+  ['tomcat_memory', 'Check if Tomcat is running low on memory'],
+  ['tomcat_sessions', 'Check if Tomcat has run out of sessions'],
+  ['tomcat_heapdump', 'Check for Tomcat heap dumps'],
+  ['validate_network', 'Validate network settings'],
+  ['raid', 'Check the RAID controller and disks'],
+  ['system_info', 'Collect system information into the diagnostic log'],
+  ['ntp_reachability', 'Check that the NTP servers are reachable'],
+  ['ntp_clock_drift', 'Check the local clock drift from the NTP servers'],
+  ['ntp_stratum', 'Check the stratum level of the reference clock'],
+  ['sdl_fragmentation', 'Check SDL trace file fragmentation'],
+  ['sdi_fragmentation', 'Check SDI trace file fragmentation'],
+];
+
 // --- utils ntp status ---------------------------------------------------------------------------
 
 /** One peer line of ntpq -p, in the columns of the reference capture. */
@@ -406,6 +428,16 @@ export const platformStatusCommands: CommandSpec[] = [
     description: ['This command runs every diagnostic module and writes the results to a log file.'],
     async run(ctx) {
       await diagnoseTest(ctx);
+    },
+  },
+  {
+    path: 'utils diagnose list',
+    privilege: 1,
+    description: ['This command lists the diagnostic modules.'],
+    async run(ctx) {
+      ctx.line('Available diagnostics modules');
+      ctx.line('');
+      for (const [name, what] of DIAG_MODULES) ctx.line(`${name.padEnd(21)}- ${what}`);
     },
   },
   {
