@@ -21,13 +21,14 @@ import { networkCommands } from './network';
 import { platformStatusCommands } from './platform-status';
 import { activelogCommands } from './activelog';
 import { runSqlCommands } from './run-sql';
+import { fipsCommands } from './utils-fips';
 
 export function allCommands(): CommandSpec[] {
   return [
     ...sessionCommands, ...systemCommands, ...showCertCommands, ...showItlCommands, ...serviceCommands,
     ...systemRestartCommands, ...ctlCommands, ...itlCommands, ...fileCommands, ...setCertCommands,
     ...csrCommands, ...certImportCommands, ...contactSearchCommands, ...risdbCommands,
-    ...networkCommands, ...platformStatusCommands, ...activelogCommands, ...runSqlCommands,
+    ...networkCommands, ...platformStatusCommands, ...activelogCommands, ...runSqlCommands, ...fipsCommands,
     ...simPhoneCommands, ...simClusterCommands, ...simLabCommands,
   ];
 }

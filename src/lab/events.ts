@@ -53,6 +53,7 @@ export interface EventPayloads {
   'diagnose-run': { log: number; passed: number; failed: number; lines: string[] };
   /** utils dbreplication status: the report's time stamp (YYYY_MM_DD_HH_MM_SS) and lines */
   'dbreplication-status': { stamp: string; lines: string[] };
+  'fips-changed': { node: string; enabled: boolean };
 }
 
 export type EventKind = keyof EventPayloads;
@@ -94,6 +95,7 @@ export const EVENT_CATALOGUE: Record<EventKind, string> = {
   'cluster-online': 'the cluster came back on the network',
   'diagnose-run': 'utils diagnose test ran on a node',
   'dbreplication-status': 'a database replication status check ran',
+  'fips-changed': 'FIPS mode of a node was enabled or disabled',
 };
 
 export function isEventKind(kind: string): kind is EventKind {

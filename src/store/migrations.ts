@@ -196,4 +196,9 @@ export const migrations: string[] = [
     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
   DROP TABLE cluster;
   `,
+  // 6: FIPS mode per node (utils fips enable|disable); a lab file's fips-mode sets every node at install.
+  `
+  ALTER TABLE nodes ADD COLUMN fips INTEGER NOT NULL DEFAULT 0;
+  UPDATE nodes SET fips = COALESCE((SELECT json_extract(c.config, '$.fips') FROM clusters c WHERE c.name = nodes.cluster), 0);
+  `,
 ];

@@ -29,6 +29,8 @@ export interface NodeRow {
   uds_port: number;
   /** simulated time at which a `utils system restart` completes */
   restarting_until: string | null;
+  /** FIPS mode (utils fips enable) */
+  fips: number;
 }
 export interface ServiceRow {
   node: string;
@@ -137,7 +139,7 @@ export class Repository {
   nodes(cluster: string): NodeRow[] {
     return this.all<NodeRow>('SELECT * FROM nodes WHERE cluster = ? ORDER BY position', cluster);
   }
-  insertNode(r: Omit<NodeRow, 'contact_search_auth' | 'uds_port' | 'restarting_until'>): void {
+  insertNode(r: Omit<NodeRow, 'contact_search_auth' | 'uds_port' | 'restarting_until' | 'fips'>): void {
     this.run(
       'INSERT INTO nodes (name, cluster, position, role, fqdn, ip, booted_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       r.name, r.cluster, r.position, r.role, r.fqdn, r.ip, r.booted_at,
@@ -151,6 +153,9 @@ export class Repository {
   }
   nodesRestartedBy(simTime: string): NodeRow[] {
     return this.all<NodeRow>('SELECT * FROM nodes WHERE restarting_until IS NOT NULL AND restarting_until <= ? ORDER BY restarting_until', simTime);
+  }
+  setNodeFips(node: string, on: boolean): void {
+    this.run('UPDATE nodes SET fips = ? WHERE name = ?', on ? 1 : 0, node);
   }
   setContactSearch(node: string, enabled: boolean, udsPort: number): void {
     this.run('UPDATE nodes SET contact_search_auth = ?, uds_port = ? WHERE name = ?', enabled ? 1 : 0, udsPort, node);
