@@ -22,13 +22,15 @@ import { platformStatusCommands } from './platform-status';
 import { activelogCommands } from './activelog';
 import { runSqlCommands } from './run-sql';
 import { fipsCommands } from './utils-fips';
+import { drsCommands } from './disaster-recovery';
+import { simNodeCommands } from './sim-node';
 
 export function allCommands(): CommandSpec[] {
   return [
     ...sessionCommands, ...systemCommands, ...showCertCommands, ...showItlCommands, ...serviceCommands,
     ...systemRestartCommands, ...ctlCommands, ...itlCommands, ...fileCommands, ...setCertCommands,
     ...csrCommands, ...certImportCommands, ...contactSearchCommands, ...risdbCommands,
-    ...networkCommands, ...platformStatusCommands, ...activelogCommands, ...runSqlCommands, ...fipsCommands,
+    ...networkCommands, ...platformStatusCommands, ...activelogCommands, ...runSqlCommands, ...fipsCommands, ...drsCommands, ...simNodeCommands,
     ...simPhoneCommands, ...simClusterCommands, ...simLabCommands,
   ];
 }

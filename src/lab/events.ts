@@ -54,6 +54,10 @@ export interface EventPayloads {
   /** utils dbreplication status: the report's time stamp (YYYY_MM_DD_HH_MM_SS) and lines */
   'dbreplication-status': { stamp: string; lines: string[] };
   'fips-changed': { node: string; enabled: boolean };
+  'drs-device-added': { name: string; server: string; path: string };
+  'drs-backup': { tar: string; device: string; result: string };
+  'drs-restore': { tar: string; device: string; node: string; certificates: number };
+  'node-rebuilt': { node: string; certificates: number };
 }
 
 export type EventKind = keyof EventPayloads;
@@ -96,6 +100,10 @@ export const EVENT_CATALOGUE: Record<EventKind, string> = {
   'diagnose-run': 'utils diagnose test ran on a node',
   'dbreplication-status': 'a database replication status check ran',
   'fips-changed': 'FIPS mode of a node was enabled or disabled',
+  'drs-device-added': 'a DRS backup device was added',
+  'drs-backup': 'a DRS backup ran',
+  'drs-restore': 'a node was restored from a DRS backup',
+  'node-rebuilt': 'a node crashed and was reinstalled with new certificates and keys',
 };
 
 export function isEventKind(kind: string): kind is EventKind {

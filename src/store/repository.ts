@@ -299,6 +299,27 @@ export class Repository {
     return this.run('DELETE FROM csrs WHERE node = ? AND unit = ?', node, unit).changes > 0;
   }
 
+  // --- DRS devices and history ---------------------------------------------------------------
+  drsDevices(cluster: string): DrsDeviceRow[] {
+    return this.all<DrsDeviceRow>('SELECT * FROM drs_devices WHERE cluster = ? ORDER BY name', cluster);
+  }
+  putDrsDevice(r: DrsDeviceRow): void {
+    this.run(
+      `INSERT INTO drs_devices VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cluster, name) DO UPDATE SET
+         path = excluded.path, server = excluded.server, username = excluded.username, password = excluded.password, keep = excluded.keep`,
+      r.cluster, r.name, r.path, r.server, r.username, r.password, r.keep,
+    );
+  }
+  drsHistory(cluster: string, operation: DrsHistoryRow['operation']): DrsHistoryRow[] {
+    return this.all<DrsHistoryRow>('SELECT * FROM drs_history WHERE cluster = ? AND operation = ? ORDER BY id', cluster, operation);
+  }
+  addDrsHistory(r: Omit<DrsHistoryRow, 'id'>): void {
+    this.run(
+      'INSERT INTO drs_history (cluster, tar, device, operation, completed_at, result, features, components) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      r.cluster, r.tar, r.device, r.operation, r.completed_at, r.result, r.features, r.components,
+    );
+  }
+
   // --- phones and the blobs their trust lists are kept in ---------------------------------
   phones(cluster: string): PhoneRow[] {
     return this.all<PhoneRow>('SELECT * FROM phones WHERE cluster = ? ORDER BY position', cluster);
@@ -334,6 +355,27 @@ export class Repository {
   blob(hash: string): Buffer | undefined {
     return this.one<{ content: Buffer }>('SELECT content FROM blobs WHERE hash = ?', hash)?.content;
   }
+}
+
+export interface DrsDeviceRow {
+  cluster: string;
+  name: string;
+  path: string;
+  server: string;
+  username: string;
+  password: string;
+  keep: number;
+}
+export interface DrsHistoryRow {
+  id: number;
+  cluster: string;
+  tar: string;
+  device: string;
+  operation: 'BACKUP' | 'RESTORE';
+  completed_at: string;
+  result: string;
+  features: string;
+  components: string;
 }
 
 export interface CsrRow {
