@@ -24,13 +24,14 @@ import { runSqlCommands } from './run-sql';
 import { fipsCommands } from './utils-fips';
 import { drsCommands } from './disaster-recovery';
 import { simNodeCommands } from './sim-node';
+import { versionCommands } from './versions';
 
 export function allCommands(): CommandSpec[] {
   return [
     ...sessionCommands, ...systemCommands, ...showCertCommands, ...showItlCommands, ...serviceCommands,
     ...systemRestartCommands, ...ctlCommands, ...itlCommands, ...fileCommands, ...setCertCommands,
     ...csrCommands, ...certImportCommands, ...contactSearchCommands, ...risdbCommands,
-    ...networkCommands, ...platformStatusCommands, ...activelogCommands, ...runSqlCommands, ...fipsCommands, ...drsCommands, ...simNodeCommands,
+    ...networkCommands, ...platformStatusCommands, ...activelogCommands, ...runSqlCommands, ...fipsCommands, ...drsCommands, ...simNodeCommands, ...versionCommands,
     ...simPhoneCommands, ...simClusterCommands, ...simLabCommands,
   ];
 }

@@ -58,6 +58,7 @@ export interface EventPayloads {
   'drs-backup': { tar: string; device: string; result: string };
   'drs-restore': { tar: string; device: string; node: string; certificates: number };
   'node-rebuilt': { node: string; certificates: number };
+  'version-switched': { from: string; to: string };
 }
 
 export type EventKind = keyof EventPayloads;
@@ -104,6 +105,7 @@ export const EVENT_CATALOGUE: Record<EventKind, string> = {
   'drs-backup': 'a DRS backup ran',
   'drs-restore': 'a node was restored from a DRS backup',
   'node-rebuilt': 'a node crashed and was reinstalled with new certificates and keys',
+  'version-switched': 'the cluster switched to the version of its inactive partition',
 };
 
 export function isEventKind(kind: string): kind is EventKind {

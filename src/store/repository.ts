@@ -122,6 +122,9 @@ export class Repository {
       r.name, r.position, r.domain, r.version, r.time_zone, r.config, r.created_at,
     );
   }
+  setClusterVersion(cluster: string, version: string, config: string): void {
+    this.run('UPDATE clusters SET version = ?, config = ? WHERE name = ?', version, config, cluster);
+  }
   setSecurityMode(cluster: string, mixed: boolean): void {
     this.run('UPDATE clusters SET security_mode = ? WHERE name = ?', mixed ? 1 : 0, cluster);
   }
