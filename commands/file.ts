@@ -4,6 +4,8 @@ import { itlRecoveryBundle, exportFiles, ITL_RECOVERY_P12 as P12, type OutgoingF
 import { fileSpecMatcher } from './common';
 import { dateParts } from '../src/clock/dates';
 import { askSftpTarget, sftpStep } from './sftp-dialog';
+import { parseListOptions, sortListing, parseGetOptions, wanted, LIST_OPTIONS_ARG, GET_OPTIONS_ARG } from './file-options';
+import { compressFiles } from '../src/cluster/activelog';
 
 const TFTP_DIR = '/usr/local/cm/tftp';
 
@@ -34,14 +36,16 @@ export const fileCommands: CommandSpec[] = [
   {
     path: 'file list tftp',
     privilege: 0,
-    args: [fileSpecArg('file to list; may contain * as wildcard'), { name: 'options', describe: 'detail', required: false }],
+    args: [fileSpecArg('file to list; may contain * as wildcard'), LIST_OPTIONS_ARG],
     description: ['This command lists TFTP files.'],
     example: ['file list tftp *.tlv', 'CTLFile.tlv', 'ITLFile.tlv', 'dir count = 0, file count = 2'],
     async run(ctx, args) {
       const match = fileSpecMatcher(args['file-spec']);
-      const detail = args.options?.toLowerCase() === 'detail';
-      if (args.options && !detail) throw new CliError([`Invalid option: ${args.options}`]);
-      const files = ctx.cluster.tftp.files(ctx.session.node).filter((f) => match(f.name));
+      const o = parseListOptions(args.options);
+      const detail = o.detail;
+      const listed = ctx.cluster.tftp.files(ctx.session.node).filter((f) => match(f.name))
+        .map((f) => ({ name: f.name, dir: false, size: f.content.length, modified: f.modified_at, f }));
+      const files = sortListing(listed, o).map((x) => x.f);
       for (const f of files) {
         if (!detail) ctx.line(f.name);
         else {
@@ -55,7 +59,7 @@ export const fileCommands: CommandSpec[] = [
   {
     path: 'file get tftp',
     privilege: 0,
-    args: [fileSpecArg('file to send; may contain * as wildcard')],
+    args: [fileSpecArg('file to send; may contain * as wildcard'), GET_OPTIONS_ARG],
     description: [
       'This command sends a TFTP file to another system by using SFTP. After the command identifies the',
       'specified files, you get prompted to enter an SFTP host, username, and password.',
@@ -64,14 +68,16 @@ export const fileCommands: CommandSpec[] = [
     example: ['file get tftp ITLRecovery.p12'],
     async run(ctx, args) {
       // ITLRecovery.p12 is bundled on request, so a wildcard does not pick it up (file list does not show it).
+      const o = parseGetOptions(args.options, ctx.clock.nowMs());
       const match = fileSpecMatcher(args['file-spec']);
-      const names = ctx.cluster.tftp.files(ctx.session.node).map((f) => f.name).filter(match);
+      const names = ctx.cluster.tftp.files(ctx.session.node).filter((f) => match(f.name) && wanted(o, f.name, f.modified_at)).map((f) => f.name);
       if (ctx.cluster.isPublisher(ctx.session.node) && args['file-spec'].toLowerCase() === P12.toLowerCase()) names.push(P12);
       if (names.length === 0) throw new CliError(['No files matched the file specification.']);
-      const files: OutgoingFile[] = [];
+      let files: OutgoingFile[] = [];
       for (const name of names) {
         files.push(name === P12 ? await p12Bundle(ctx) : { name, content: ctx.cluster.tftp.file(ctx.session.node, name)!.content });
       }
+      if (o.compress) files = compressFiles(files);
       ctx.line('Please wait while the system is gathering files info ...');
       for (const f of files) ctx.line(`Get file: ${TFTP_DIR}/${f.name}`);
       ctx.lines(['done.', 'Sub-directories were not traversed.', `Number of files affected: ${files.length}`, ...sizeLines(files.reduce((n, f) => n + f.content.length, 0))]);

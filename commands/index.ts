@@ -18,12 +18,21 @@ import { csrCommands } from './csr';
 import { certImportCommands } from './cert-import';
 import { simLabCommands } from './sim-lab';
 import { simBulkCertificateCommands } from './sim-bulk-certificate';
+import { networkCommands } from './network';
+import { platformStatusCommands } from './platform-status';
+import { activelogCommands } from './activelog';
+import { runSqlCommands } from './run-sql';
+import { fipsCommands } from './utils-fips';
+import { drsCommands } from './disaster-recovery';
+import { simNodeCommands } from './sim-node';
+import { versionCommands } from './versions';
 
 export function allCommands(): CommandSpec[] {
   return [
     ...sessionCommands, ...systemCommands, ...showCertCommands, ...showItlCommands, ...serviceCommands,
     ...systemRestartCommands, ...ctlCommands, ...itlCommands, ...fileCommands, ...setCertCommands,
     ...csrCommands, ...certImportCommands, ...contactSearchCommands, ...risdbCommands,
+    ...networkCommands, ...platformStatusCommands, ...activelogCommands, ...runSqlCommands, ...fipsCommands, ...drsCommands, ...simNodeCommands, ...versionCommands,
     ...simPhoneCommands, ...simClusterCommands, ...simLabCommands, ...simBulkCertificateCommands,
   ];
 }

@@ -31,7 +31,7 @@ async function regen(ctx: CommandContext, typed: string, choice?: RegenChoice): 
   if (!existing) throw new CliError([`There is no ${unit} certificate on this node.`]);
   // Refuse a choice the unit cannot take before asking anything.
   const def = UNITS.find((u) => u.unit === unit)!;
-  resolveRegenSpec(def, ctx.cluster.profile, ctx.cluster.config.fips, choice);
+  resolveRegenSpec(def, ctx.cluster.profile, ctx.cluster.node(ctx.session.node).fips === 1, choice);
   if (unit === 'ITLRecovery') ctx.lines(ITLRECOVERY_WARNING);
   else ctx.line(`WARNING: This operation will overwrite any CA signed certificate previously imported for  ${unit}`);
   const proceed = await ctx.confirm('Proceed with regeneration (yes|no)? ');

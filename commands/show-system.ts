@@ -90,7 +90,9 @@ export const systemCommands: CommandSpec[] = [
     privilege: 0,
     description: ['This command displays the software version on the inactive partition.'],
     async run(ctx) {
-      ctx.lines(['Inactive Master Version: 0.0.0.0-0', 'Inactive Version Installed Software Options:', '  No Installed Software Options Found.']);
+      const inactive = ctx.cluster.config.inactiveVersion;
+      if (!inactive) ctx.lines(['', '   ** There is no inactive side available **']);
+      else ctx.lines([`Inactive Master Version: ${inactive}`, 'Inactive Version Installed Software Options:', '  No Installed Software Options Found.']);
     },
   },
   {

@@ -29,7 +29,7 @@ export function unitOnNode(cluster: Cluster, node: string, unit: string): { def:
 /** set cert regen / sim cert regen: a new key pair and serial with the unit's subject. */
 export async function regenerateCertificate(cluster: Cluster, actor: Actor, unit: string, choice?: RegenChoice, signal?: AbortSignal): Promise<RegenResult> {
   const { def, current } = unitOnNode(cluster, actor.node, unit);
-  const spec = resolveRegenSpec(def, cluster.profile, cluster.config.fips, choice);
+  const spec = resolveRegenSpec(def, cluster.profile, cluster.node(actor.node).fips === 1, choice);
   const notBefore = cluster.clock.now();
   const issued = await createSelfSigned({
     keyType: def.keyType,

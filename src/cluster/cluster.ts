@@ -33,8 +33,9 @@ export class Cluster {
   readonly repo: Repository;
   readonly store: Store;
   readonly clock: SimClock;
-  readonly config: ClusterConfig;
-  readonly profile: VersionProfile;
+  /** re-read after a switch-version (the version and its profile change) */
+  config: ClusterConfig;
+  profile: VersionProfile;
   readonly createdAt: string;
   /** tells the lab's scheduler that something new is due */
   readonly wake: () => void;
@@ -57,6 +58,13 @@ export class Cluster {
     this.config = JSON.parse(row.config) as ClusterConfig;
     this.profile = versionProfile(row.version);
     this.createdAt = row.created_at;
+  }
+
+  /** Reads the configuration and version profile again (after utils system switch-version). */
+  reload(): void {
+    const row = this.row();
+    this.config = JSON.parse(row.config) as ClusterConfig;
+    this.profile = versionProfile(row.version);
   }
 
   /** The cluster's own row, read afresh (another session may have changed it). */

@@ -45,6 +45,8 @@ export interface ClusterConfig {
   version: string;
   /** the cluster was upgraded to this version (ITLRecovery carried over keeps 5 years) */
   upgraded: boolean;
+  /** the version on the inactive partition of every node (utils system switch-version), if any */
+  inactiveVersion?: string;
   /** FIPS mode: certificates are always signed with SHA256 */
   fips: boolean;
   domain: string;
@@ -183,6 +185,7 @@ function clusterConfig(doc: any, services: ServiceDefinition[]): ClusterConfig {
     name: clusterName(c.name),
     version: checkedVersion(String(need(c.version, 'cluster.version'))),
     upgraded: c.upgraded === true,
+    ...(c['inactive-version'] ? { inactiveVersion: checkedVersion(String(c['inactive-version'])) } : {}),
     fips: c['fips-mode'] === true,
     domain: String(need(c.domain, 'cluster.domain')),
     timeZone,

@@ -87,6 +87,7 @@ function insertCluster(repo: Repository, cfg: ClusterConfig, position: number, u
     });
     cfg.nodes.forEach((n, i) => {
       repo.insertNode({ name: n.name, cluster: cfg.name, position: i, role: i === 0 ? 'publisher' : 'subscriber', fqdn: `${n.name}.${cfg.domain}`, ip: n.ip, booted_at: at });
+      if (cfg.fips) repo.setNodeFips(n.name, true);
       for (const def of cfg.services) {
         if (def.publisherOnly && i !== 0) continue;
         const activated = def.group === 'feature' ? n.activate.includes(def.name) : def.activatedByDefault;

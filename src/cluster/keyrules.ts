@@ -39,6 +39,7 @@ export function resolveRegenSpec(def: UnitDefinition, profile: VersionProfile, f
   if (!sizes.includes(keySize)) {
     throw new KeyRuleError(`${def.unit} is an ${def.keyType} certificate: the key length must be one of ${sizes.join(', ')}.`);
   }
+  if (fips && def.keyType === 'RSA' && keySize < 2048) throw new KeyRuleError('In FIPS mode an RSA key must be at least 2048 bits long.');
   const allowed = def.keyType === 'RSA' ? RSA_HASHES : ecHashes(keySize);
   const hash = choice.hash ?? (fips ? 'SHA256' : def.keyType === 'EC' ? allowed[0] : def.hash);
   if (fips && hash !== 'SHA256') throw new KeyRuleError('In FIPS mode the hash algorithm is always SHA256.');

@@ -57,6 +57,16 @@ export interface EventPayloads {
   'phones-copied-out': { phones: number; which: string; to: string };
   'phones-copied-in': { phones: number; from: string; names: string[] };
   'phones-auto-registered': { phones: number; pool: string; names: string[] };
+  /** utils diagnose test: the number of its log file and the file's lines */
+  'diagnose-run': { log: number; passed: number; failed: number; lines: string[] };
+  /** utils dbreplication status: the report's time stamp (YYYY_MM_DD_HH_MM_SS) and lines */
+  'dbreplication-status': { stamp: string; lines: string[] };
+  'fips-changed': { node: string; enabled: boolean };
+  'drs-device-added': { name: string; server: string; path: string };
+  'drs-backup': { tar: string; device: string; result: string };
+  'drs-restore': { tar: string; device: string; node: string; certificates: number };
+  'node-rebuilt': { node: string; certificates: number };
+  'version-switched': { from: string; to: string };
 }
 
 export type EventKind = keyof EventPayloads;
@@ -104,6 +114,14 @@ export const EVENT_CATALOGUE: Record<EventKind, string> = {
   'phones-copied-out': 'device records were exported to another cluster (BAT)',
   'phones-copied-in': 'device records were imported from another cluster (BAT)',
   'phones-auto-registered': 'unknown phones auto-registered with the default configuration',
+  'diagnose-run': 'utils diagnose test ran on a node',
+  'dbreplication-status': 'a database replication status check ran',
+  'fips-changed': 'FIPS mode of a node was enabled or disabled',
+  'drs-device-added': 'a DRS backup device was added',
+  'drs-backup': 'a DRS backup ran',
+  'drs-restore': 'a node was restored from a DRS backup',
+  'node-rebuilt': 'a node crashed and was reinstalled with new certificates and keys',
+  'version-switched': 'the cluster switched to the version of its inactive partition',
 };
 
 export function isEventKind(kind: string): kind is EventKind {

@@ -207,4 +207,31 @@ export const migrations: string[] = [
     directory TEXT NOT NULL
   );
   `,
+  // 7: FIPS mode per node (utils fips enable|disable); a lab file's fips-mode sets every node at install.
+  // DRS: backup devices (an SFTP server directory) and the backup history of each cluster.
+  `
+  ALTER TABLE nodes ADD COLUMN fips INTEGER NOT NULL DEFAULT 0;
+  UPDATE nodes SET fips = COALESCE((SELECT json_extract(c.config, '$.fips') FROM clusters c WHERE c.name = nodes.cluster), 0);
+  CREATE TABLE drs_devices (
+    cluster TEXT NOT NULL REFERENCES clusters(name),
+    name TEXT NOT NULL,
+    path TEXT NOT NULL,
+    server TEXT NOT NULL,            -- host or host:port of the SFTP server
+    username TEXT NOT NULL,
+    password TEXT NOT NULL,
+    keep INTEGER NOT NULL,           -- number of backups kept
+    PRIMARY KEY (cluster, name)
+  );
+  CREATE TABLE drs_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    cluster TEXT NOT NULL REFERENCES clusters(name),
+    tar TEXT NOT NULL,               -- the set name, <ts>.tar
+    device TEXT NOT NULL,
+    operation TEXT NOT NULL CHECK (operation IN ('BACKUP', 'RESTORE')),
+    completed_at TEXT NOT NULL,
+    result TEXT NOT NULL,
+    features TEXT NOT NULL,
+    components TEXT NOT NULL         -- JSON: [{server, component, status, log}]
+  );
+  `,
 ];

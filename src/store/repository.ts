@@ -29,6 +29,8 @@ export interface NodeRow {
   uds_port: number;
   /** simulated time at which a `utils system restart` completes */
   restarting_until: string | null;
+  /** FIPS mode (utils fips enable) */
+  fips: number;
 }
 export interface ServiceRow {
   node: string;
@@ -120,6 +122,9 @@ export class Repository {
       r.name, r.position, r.domain, r.version, r.time_zone, r.config, r.created_at,
     );
   }
+  setClusterVersion(cluster: string, version: string, config: string): void {
+    this.run('UPDATE clusters SET version = ?, config = ? WHERE name = ?', version, config, cluster);
+  }
   setSecurityMode(cluster: string, mixed: boolean): void {
     this.run('UPDATE clusters SET security_mode = ? WHERE name = ?', mixed ? 1 : 0, cluster);
   }
@@ -137,7 +142,7 @@ export class Repository {
   nodes(cluster: string): NodeRow[] {
     return this.all<NodeRow>('SELECT * FROM nodes WHERE cluster = ? ORDER BY position', cluster);
   }
-  insertNode(r: Omit<NodeRow, 'contact_search_auth' | 'uds_port' | 'restarting_until'>): void {
+  insertNode(r: Omit<NodeRow, 'contact_search_auth' | 'uds_port' | 'restarting_until' | 'fips'>): void {
     this.run(
       'INSERT INTO nodes (name, cluster, position, role, fqdn, ip, booted_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       r.name, r.cluster, r.position, r.role, r.fqdn, r.ip, r.booted_at,
@@ -151,6 +156,9 @@ export class Repository {
   }
   nodesRestartedBy(simTime: string): NodeRow[] {
     return this.all<NodeRow>('SELECT * FROM nodes WHERE restarting_until IS NOT NULL AND restarting_until <= ? ORDER BY restarting_until', simTime);
+  }
+  setNodeFips(node: string, on: boolean): void {
+    this.run('UPDATE nodes SET fips = ? WHERE name = ?', on ? 1 : 0, node);
   }
   setContactSearch(node: string, enabled: boolean, udsPort: number): void {
     this.run('UPDATE nodes SET contact_search_auth = ?, uds_port = ? WHERE name = ?', enabled ? 1 : 0, udsPort, node);
@@ -305,6 +313,26 @@ export class Repository {
       r.cluster, r.ip, r.port, r.user_id, r.password, r.directory,
     );
   }
+  // --- DRS devices and history ---------------------------------------------------------------
+  drsDevices(cluster: string): DrsDeviceRow[] {
+    return this.all<DrsDeviceRow>('SELECT * FROM drs_devices WHERE cluster = ? ORDER BY name', cluster);
+  }
+  putDrsDevice(r: DrsDeviceRow): void {
+    this.run(
+      `INSERT INTO drs_devices VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (cluster, name) DO UPDATE SET
+         path = excluded.path, server = excluded.server, username = excluded.username, password = excluded.password, keep = excluded.keep`,
+      r.cluster, r.name, r.path, r.server, r.username, r.password, r.keep,
+    );
+  }
+  drsHistory(cluster: string, operation: DrsHistoryRow['operation']): DrsHistoryRow[] {
+    return this.all<DrsHistoryRow>('SELECT * FROM drs_history WHERE cluster = ? AND operation = ? ORDER BY id', cluster, operation);
+  }
+  addDrsHistory(r: Omit<DrsHistoryRow, 'id'>): void {
+    this.run(
+      'INSERT INTO drs_history (cluster, tar, device, operation, completed_at, result, features, components) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      r.cluster, r.tar, r.device, r.operation, r.completed_at, r.result, r.features, r.components,
+    );
+  }
 
   // --- phones and the blobs their trust lists are kept in ---------------------------------
   phones(cluster: string): PhoneRow[] {
@@ -354,6 +382,26 @@ export interface BulkSftpRow {
   user_id: string;
   password: string;
   directory: string;
+}
+export interface DrsDeviceRow {
+  cluster: string;
+  name: string;
+  path: string;
+  server: string;
+  username: string;
+  password: string;
+  keep: number;
+}
+export interface DrsHistoryRow {
+  id: number;
+  cluster: string;
+  tar: string;
+  device: string;
+  operation: 'BACKUP' | 'RESTORE';
+  completed_at: string;
+  result: string;
+  features: string;
+  components: string;
 }
 
 export interface CsrRow {

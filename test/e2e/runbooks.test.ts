@@ -54,6 +54,30 @@ describe('e2e: expect runbooks', function () {
     assert.ok(fs.statSync(path.join(dataDir, LAB_SFTP.dir, 'ITLRecovery.p12')).size > 1000);
   });
 
+  it('cert-renewal-precheck.exp checks health, regenerates CallManager and leaves a DRS backup on the lab SFTP server', async () => {
+    const lab = sim.sftp!;
+    const before = sim.app.cluster.certificates.find('cucm-pub', 'CallManager')!.cert_pem;
+    const { code, output } = await expectScript('cert-renewal-precheck.exp', [
+      '127.0.0.1', String(sim.ssh.get('cucm-pub')!.port), '127.0.0.1', String(lab.port), LAB_SFTP.username, LAB_SFTP.password,
+    ]);
+    assert.equal(code, 0, output);
+    assert.match(output, /Health checks passed\./);
+    assert.match(output, /Certificate regenerated and backed up in \d{4}(-\d\d){5}\.tar\./);
+    const pending = sim.app.lab.recentEvents(200).filter((e) => e.kind === 'certificate-regenerated');
+    assert.ok(pending.length >= 1 && sim.app.cluster.certificates.find('cucm-pub', 'CallManager')!.cert_pem === before, 'regenerated, pending until its services restart');
+    const files = fs.readdirSync(path.join(dataDir, LAB_SFTP.dir));
+    assert.ok(files.some((f) => f.endsWith('_CUCM-PUB_UCM_PLATFORM.tar')), files.join(' '));
+  });
+
+  it('cert-renewal-precheck.exp stops before touching certificates when replication is bad', async () => {
+    sim.app.lab.setOnline(sim.app.cluster, { node: 'cucm-pub', user: 'admin', command: 'sim cluster offline' }, false);
+    const { code, output } = await expectScript('cert-renewal-precheck.exp', [
+      '127.0.0.1', String(sim.ssh.get('cucm-pub')!.port), '127.0.0.1', String(sim.sftp!.port), LAB_SFTP.username, LAB_SFTP.password,
+    ]);
+    assert.equal(code, 5, output);
+    assert.ok(!sim.app.lab.recentEvents(200).some((e) => e.kind === 'certificate-regenerated'));
+  });
+
   it('a runbook stops with a non-zero status when the CLI reports a failure', async () => {
     // a wrong password for the admin account: the runbook cannot log in
     const { code } = await expectScript('itl-bulk-reset.exp', ['127.0.0.1', String(sim.ssh.get('cucm-pub')!.port), String(sim.ssh.get('cucm-sub1')!.port), 'wrong-password']);
