@@ -37,8 +37,16 @@ async function regen(ctx: CommandContext, typed: string, choice?: RegenChoice): 
   const proceed = await ctx.confirm('Proceed with regeneration (yes|no)? ');
   if (!proceed) return;
   if (unit === 'ITLRecovery') ctx.line('');
-  await regenerateCertificate(ctx.cluster, ctx.actor, unit, choice, ctx.signal);
-  if (unit === 'ITLRecovery') {
+  const result = await regenerateCertificate(ctx.cluster, ctx.actor, unit, choice, ctx.signal);
+  if (!result.pending && unit !== 'TVS') {
+    // 14+: certificate regeneration without service restarts.
+    ctx.lines([
+      `Successfully Regenerated Certificate for ${unit}.`,
+      unit === 'CAPF'
+        ? 'Cisco Certificate Authority Proxy Function restarts automatically to use the regenerated certificate.'
+        : `The regenerated certificate is in use; Cisco CallManager and Cisco CTIManager need no restart. Restart Cisco Tftp for HTTPS configuration download to present it.`,
+    ]);
+  } else if (unit === 'ITLRecovery') {
     ctx.lines([
       'Successfully Regenerated Certificate for ITLRecovery.',
       '',

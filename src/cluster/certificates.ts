@@ -6,9 +6,19 @@ import { ClusterError } from './errors';
 import { unitDefinition, SELF_SIGNED_DESCRIPTION, type UnitDefinition } from './units';
 import { resolveRegenSpec, validityEnd, type RegenChoice, type RegenSpec } from './keyrules';
 import type { CertificateRow } from '../store/repository';
+import type { VersionProfile } from './versions';
+import { resetPhonesForCertificateUpdate } from './phone-interaction';
 
-/** Units whose new certificate is in use at once: TVS restarts itself; ITLRecovery has no service. */
-const ACTIVE_AT_ONCE = new Set(['TVS', 'ITLRecovery']);
+/**
+ * Whether a unit's new certificate is in use at once: TVS restarts itself; from 14 ("certificate
+ * regeneration without service restarts") CAPF restarts itself and CallManager needs no CallManager or
+ * CTIManager restart. ITLRecovery waits for Cisco Tftp, whose restart re-signs the ITL with it (the
+ * Security Guide's ITLRecovery procedure, step 5).
+ */
+export function activeAtOnce(profile: VersionProfile, unit: string): boolean {
+  if (unit === 'TVS') return true;
+  return profile.regenRestarts === 'without-restarts' && (unit === 'CAPF' || unit === 'CallManager' || unit === 'CallManager-ECDSA');
+}
 
 export interface RegenResult {
   def: UnitDefinition;
@@ -42,7 +52,7 @@ export async function regenerateCertificate(cluster: Cluster, actor: Actor, unit
   });
   // Ctrl-C during key generation abandons the new certificate: nothing is stored.
   signal?.throwIfAborted();
-  const pending = !ACTIVE_AT_ONCE.has(def.unit);
+  const pending = !activeAtOnce(cluster.profile, def.unit);
   cluster.store.transaction(() => {
     for (const old of cluster.repo.certificates(actor.node, 'pending')) {
       if (old.unit === def.unit) cluster.repo.setCertificateStatus(old.id, 'retired');
@@ -91,7 +101,8 @@ export function activate(cluster: Cluster, actor: Actor | null, cert: Certificat
     trustOnEveryNode(cluster, def.trustStore, cert.cert_pem, cert.description, previous?.cert_pem);
   }
   cluster.record(actor, 'certificate-activated', { node: cert.node, unit: cert.unit, serial: certificateInfo(cert.cert_pem).serialHex });
-  cluster.tftp.refresh(actor);
+  const rebuilt = cluster.tftp.refresh(actor);
+  resetPhonesForCertificateUpdate(cluster, actor, cert.unit, rebuilt);
 }
 
 /** A (re)start of `service` on `node` (or of the whole node) activates the certificates waiting for it. */

@@ -196,4 +196,14 @@ export const migrations: string[] = [
     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
   DROP TABLE cluster;
   `,
+  // certificates a service loaded when it last started (Cisco Tftp's HTTPS 6971/6972 identities)
+  `
+  CREATE TABLE service_certificates (
+    node TEXT NOT NULL,
+    service TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    certificate INTEGER NOT NULL REFERENCES certificates(id),
+    PRIMARY KEY (node, service, unit)
+  );
+  `,
 ];
