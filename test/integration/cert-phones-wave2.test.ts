@@ -189,6 +189,21 @@ describe('integration: certificates and phones (store, Tftp HTTPS, ITLRecovery, 
       assert.ok(!search.includes(FAILURE) && search.includes('24 matches'), search);
     });
 
+    it('a phone holding a CTL left over from mixed mode takes the unsigned configuration under the rollback parameter (F4 with C6), no File auth error', async () => {
+      await dialog(pub, 'utils ctl set-cluster mixed-mode', [['(y/n):', 'y']]);
+      await pub.run('sim phone reset all');
+      await dialog(pub, 'utils ctl set-cluster non-secure-mode', [['(y/n):', 'y']]);
+      await pub.run('sim phone reset all');
+      await pub.run('sim enterprise-parameter set Prepare Cluster for Rollback to pre-8.0 True');
+      for (const p of phones().filter(sbd)) {
+        const t = app.fleet.installed(p);
+        assert.ok(t.ctl, `${p.name} still holds the non-secure CTL`);
+        assert.doesNotMatch(p.status, /File auth error|failed/, describe1(p));
+        assert.equal(p.reg_state, 'reg', describe1(p));
+        assert.equal(t.config!.subarray(0, 5).toString(), '<?xml', `${p.name} runs on the unsigned configuration`);
+      }
+    });
+
     it('sim enterprise-parameter show prints the values in effect, not (default)', async () => {
       const out = await pub.run('sim enterprise-parameter show');
       assert.doesNotMatch(out, /\(default\)/);
