@@ -165,7 +165,7 @@ describe('integration: certificate regeneration', function () {
         const buf = itl(PUB);
         assert.ok(!buf.equals(before.pub));
         const list = parseTrustList(buf);
-        assert.deepEqual(list.records.map((r) => r.role), [Role.SAST, Role.SAST, Role.TFTP, Role.CAPF, Role.TVS, Role.TVS]);
+        assert.deepEqual(list.records.map((r) => r.role), [Role.SAST, Role.SAST, Role.TFTP, Role.TFTP, Role.CAPF, Role.TVS, Role.TVS]);
         assert.ok(list.records[1].certificate!.equals(derOf(next)), 'SAST CallManager record');
         assert.ok(list.records[2].certificate!.equals(derOf(next)), 'TFTP record');
         assert.ok(verifyTrustList(buf, recovery).ok, 'still signed by ITLRecovery');
