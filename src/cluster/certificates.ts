@@ -3,8 +3,9 @@
 import { createSelfSigned, certificateInfo } from '../pki';
 import type { Cluster, Actor } from './cluster';
 import { ClusterError } from './errors';
-import { unitDefinition, SELF_SIGNED_DESCRIPTION, type UnitDefinition } from './units';
-import { resolveRegenSpec, validityEnd, type RegenChoice, type RegenSpec } from './keyrules';
+import { unitDefinition, unitSubject, SELF_SIGNED_DESCRIPTION, type UnitDefinition } from './units';
+import { resolveRegenSpec, validityEnd, multiServerNames, type RegenChoice, type RegenSpec } from './keyrules';
+import type { DistinguishedName } from '../pki';
 import type { CertificateRow } from '../store/repository';
 import type { VersionProfile } from './versions';
 import { resetPhonesForCertificateUpdate } from './phone-interaction';
@@ -40,12 +41,14 @@ export function unitOnNode(cluster: Cluster, node: string, unit: string): { def:
 export async function regenerateCertificate(cluster: Cluster, actor: Actor, unit: string, choice?: RegenChoice, signal?: AbortSignal): Promise<RegenResult> {
   const { def, current } = unitOnNode(cluster, actor.node, unit);
   const spec = resolveRegenSpec(def, cluster.profile, cluster.config.fips, choice);
+  const names = distributionNames(cluster, actor.node, def, current, choice?.distribution);
   const notBefore = cluster.clock.now();
   const issued = await createSelfSigned({
     keyType: def.keyType,
     keySize: spec.keySize,
     hash: spec.hash,
-    subject: certificateInfo(current.cert_pem).subject,
+    subject: names.subject,
+    altNames: names.altNames,
     notBefore,
     notAfter: validityEnd(notBefore, spec.validityYears),
     purpose: def.unit,
@@ -65,6 +68,23 @@ export async function regenerateCertificate(cluster: Cluster, actor: Actor, unit
     if (!pending) activate(cluster, actor, cluster.repo.certificates(actor.node, 'pending').find((c) => c.id === id)!);
   });
   return { def, spec, pending, replacedCaSigned: current.description !== SELF_SIGNED_DESCRIPTION };
+}
+
+/**
+ * The subject (and SANs) a regenerated certificate or a CSR gets: the current subject by default; with
+ * a Multi-server distribution `<host>-ms.<domain>` (`<host>-EC-ms.<domain>`) naming every node; with
+ * the node's own distribution the subject a fresh install gives the unit.
+ */
+export function distributionNames(
+  cluster: Cluster, node: string, def: UnitDefinition, current: CertificateRow, distribution?: 'node' | 'multi-server',
+): { subject: DistinguishedName; altNames?: string[] } {
+  const subject = certificateInfo(current.cert_pem).subject;
+  if (distribution === 'multi-server') {
+    const { cn, altNames } = multiServerNames(def, node, cluster.config.domain, cluster.nodes().map((n) => n.fqdn));
+    return { subject: { ...subject, CN: cn }, altNames };
+  }
+  if (distribution === 'node' && def.unit !== 'CAPF') return { subject: unitSubject(def.unit, node, cluster.config, '') };
+  return { subject };
 }
 
 /** CUCM names a trust file after the certificate's CN, spaces turned into underscores

@@ -5,7 +5,7 @@
 // and on 14 as the enterprise parameter Phone Interaction on Certificate Update says); risdb loads,
 // http URLs and effective enterprise parameter values.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { promisify } from 'node:util';
 import { App } from '../../src/app';
@@ -151,6 +151,63 @@ describe('integration: certificates and phones (store, Tftp HTTPS, ITLRecovery, 
       await open(await freshDataDir());
       const bad = await pub.run(`sim enterprise-parameter set ${PHONE_INTERACTION} Sometimes`);
       assert.ok(bad.includes(FAILURE), bad);
+    });
+  });
+
+  describe('item 11: sim csr gen and sim cert regen with the GUI\'s key length, hash and distribution', () => {
+    beforeEach(async () => open(await freshDataDir()));
+
+    /** openssl's text of a CSR or certificate, and for a CSR whether its self-signature verifies. */
+    function openssl(kind: 'req' | 'x509', pem: string): string {
+      const args = kind === 'req' ? ['req', '-noout', '-text', '-verify'] : ['x509', '-noout', '-text'];
+      const r = spawnSync('openssl', args, { input: pem.replace(/\r\n/g, '\n') + '\n', encoding: 'utf8', timeout: 20000 });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout + r.stderr;
+    }
+    const csrOf = async (unit: string) => /-----BEGIN CERTIFICATE REQUEST-----[\s\S]+?-----END CERTIFICATE REQUEST-----/.exec(await pub.run(`show csr own ${unit}`))![0];
+
+    it('CallManager key-length 3072 hash SHA384 distribution multi-server: openssl verifies it; CN <host>-ms.<domain>, a SAN per node', async () => {
+      const out = await pub.run('sim csr gen CallManager key-length 3072 hash SHA384 distribution multi-server');
+      assert.match(out, /Successfully Generated CSR for CallManager\./);
+      const text = openssl('req', await csrOf('CallManager'));
+      assert.match(text, /verify OK/);
+      assert.match(text, /Subject:.*CN ?= ?cucm-pub-ms\.example\.com/);
+      assert.match(text, /Public-Key: \(3072 bit\)/);
+      assert.match(text, /Signature Algorithm: sha384WithRSAEncryption/);
+      assert.match(text, /DNS:cucm-pub-ms\.example\.com, DNS:cucm-pub\.example\.com, DNS:cucm-sub1\.example\.com/);
+    });
+
+    it('CallManager-ECDSA multi-server: an EC key and the CN <host>-EC-ms.<domain>', async () => {
+      await pub.run('sim csr gen CallManager-ECDSA key-length 384 hash SHA384 distribution multi-server');
+      const text = openssl('req', await csrOf('CallManager-ECDSA'));
+      assert.match(text, /verify OK/);
+      assert.match(text, /CN ?= ?cucm-pub-EC-ms\.example\.com/);
+      assert.match(text, /NIST CURVE: P-384/);
+      assert.match(text, /ecdsa-with-SHA384/);
+    });
+
+    it('refuses a hash weaker than the key, an RSA length for an EC unit, multi-server for ipsec, and a validity on a CSR; nothing is stored', async () => {
+      for (const cmd of [
+        'sim csr gen CallManager-ECDSA key-length 384 hash SHA256',
+        'sim csr gen tomcat-ECDSA key-length 2048',
+        'sim csr gen ipsec distribution multi-server',
+        'sim csr gen tomcat validity 10',
+        'sim cert regen ipsec distribution multi-server',
+      ]) {
+        const out = await pub.run(cmd);
+        assert.ok(out.includes(FAILURE), `${cmd}: ${out}`);
+        assert.ok(!out.includes('Proceed'), cmd);
+      }
+      assert.equal(await pub.run('show csr list own'), 'show csr list own\r\nadmin:');
+    });
+
+    it('sim cert regen tomcat distribution multi-server gives a self-signed certificate for every node', async () => {
+      await dialog(pub, 'sim cert regen tomcat key-length 4096 hash SHA512 distribution multi-server', [[PROCEED, 'yes']]);
+      const text = openssl('x509', pemIn(await pub.run('show cert own tomcat')));
+      assert.match(text, /Subject:.*CN ?= ?cucm-pub-ms\.example\.com/);
+      assert.match(text, /Public-Key: \(4096 bit\)/);
+      assert.match(text, /sha512WithRSAEncryption/);
+      assert.match(text, /DNS:cucm-pub-ms\.example\.com, DNS:cucm-pub\.example\.com, DNS:cucm-sub1\.example\.com/);
     });
   });
 
