@@ -10,7 +10,7 @@ import { X509Certificate } from 'node:crypto';
 import { promisify } from 'node:util';
 import { App } from '../../src/app';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { verifyTrustList } from '../../src/tlv';
+import { verifyTrustList, parseTrustList, Role } from '../../src/tlv';
 import { phoneModel } from '../../src/phones/models';
 import type { PhoneRow } from '../../src/store/repository';
 import { freshDataDir } from '../helpers/cluster';
@@ -91,6 +91,26 @@ describe('integration: certificates and phones (store, Tftp HTTPS, ITLRecovery, 
       assert.ok(verifyTrustList(currentItl(PUB), next).ok, 'signed by the new ITLRecovery');
       await pub.run('sim phone reset all');
       assertAllCurrent();
+    });
+  });
+
+  describe('item 9: CallManager-ECDSA in the ITL, used by ECDSA-capable phones', () => {
+    beforeEach(async () => open(await freshDataDir()));
+
+    it('every ITL carries its node\'s CallManager-ECDSA, verifies, stays under 64 KB; a CP-8841 uses it, a CP-9971 the RSA certificate', async () => {
+      for (const node of [PUB, 'cucm-sub1']) {
+        const buf = currentItl(node);
+        const list = parseTrustList(buf);
+        const ec = new X509Certificate(app.cluster.certificates.findInUse(node, 'CallManager-ECDSA')!.cert_pem).raw;
+        assert.ok(list.records.some((r) => r.role === Role.TFTP && r.certificate?.equals(ec)), `${node}: CallManager-ECDSA as TFTP`);
+        assert.equal(list.header.headerLength + list.records.reduce((n, r) => n + r.length, 0), buf.length, 'lengths add up');
+        assert.ok(buf.length < 64 * 1024);
+        assert.match(await openTestSession(app, { node }).run('show itl'), /The ITL file was verified successfully\.\r\nadmin:$/);
+      }
+      assertAllCurrent();
+      const show = async (model: string) => pub.run(`sim phone show ${phones().find((p) => p.model === model)!.name}`);
+      assert.match(await show('CP-8841'), /CallManager Cert: CallManager-ECDSA \(EC, from the ITL\)/);
+      assert.match(await show('CP-9971'), /CallManager Cert: CallManager \(RSA, from the ITL\)/);
     });
   });
 
