@@ -2,7 +2,7 @@
 import { CliError, type CommandSpec, type CommandContext } from '../src/cli/command';
 import { parseTrustList, md5Hex, TlvFormatError, Role } from '../src/tlv';
 import { readPhoneConfig } from '../src/phones/config-file';
-import { phoneModel, FEATURES as FEATURE_NAMES } from '../src/phones/models';
+import { phoneModel, phoneModels, FEATURES as FEATURE_NAMES } from '../src/phones/models';
 import type { PhoneRow } from '../src/phones/phone';
 import { javaDate } from '../src/pki';
 
@@ -11,14 +11,16 @@ import { javaDate } from '../src/pki';
  * against: an ECDSA-capable phone uses the CallManager-ECDSA of its ITL when the ITL carries one.
  */
 function serverCertificate(p: PhoneRow, itl: Buffer | null): string {
-  if (!phoneModel(p.model).sbd || !itl) return '-';
+  // A model that left etc/phone-models.yaml still shows.
+  const model = phoneModels().get(p.model);
+  if (!model?.sbd || !itl) return '-';
   let ec = false;
   try {
     ec = parseTrustList(itl).records.some((r) => (r.role === Role.TFTP || r.role === Role.CCM_TFTP) && r.publicKey?.[0] === 4 && r.publicKey.length <= 133);
   } catch (e) {
     if (!(e instanceof TlvFormatError)) throw e;
   }
-  return phoneModel(p.model).ec && ec ? 'CallManager-ECDSA (EC, from the ITL)' : 'CallManager (RSA, from the ITL)';
+  return model.ec && ec ? 'CallManager-ECDSA (EC, from the ITL)' : 'CallManager (RSA, from the ITL)';
 }
 
 const REG_TEXT = { reg: 'Registered', unr: 'Unregistered', rej: 'Rejected' } as const;
