@@ -2,6 +2,7 @@
 import { CliError, type CommandSpec, type CommandContext } from '../src/cli/command';
 import { generateCsr, listCsrs, findCsr, NO_CSR_UNITS } from '../src/cluster/csr';
 import { requireUnitHere } from './common';
+import { parseChoice } from './set-cert';
 
 type Completion = { cluster: CommandContext['cluster']; node: string };
 
@@ -22,6 +23,28 @@ export const csrCommands: CommandSpec[] = [
     async run(ctx, args) {
       requireUnitHere(ctx, args.unit);
       const { def: done } = await generateCsr(ctx.cluster, ctx.actor, args.unit, ctx.signal);
+      ctx.line(`Successfully Generated CSR for ${done.unit}.`);
+    },
+  },
+  {
+    path: 'sim csr gen',
+    privilege: 1,
+    args: [
+      {
+        name: 'unit', describe: 'tomcat, tomcat-ECDSA, ipsec, CallManager, CallManager-ECDSA, CAPF or TVS', required: true,
+        choices: (c: Completion) => c.cluster.certificates.own(c.node).map((x) => x.unit).filter((u) => !NO_CSR_UNITS.includes(u)),
+      },
+      { name: 'options', describe: 'key-length N  hash SHA256|SHA384|SHA512  distribution multi-server|node', required: false, rest: true },
+    ],
+    description: [
+      'Generates a CSR with the choices of the OS Administration GUI\'s Generate CSR page: the key type is the',
+      'unit\'s; key length RSA 1024/2048/3072/4096 or EC 256/384, a hash at least as strong as the key; a',
+      'multi-server distribution gives the CN <host>-ms.<domain> (<host>-EC-ms.<domain>) and a SAN for every node.',
+    ],
+    example: ['sim csr gen CallManager key-length 3072 hash SHA384 distribution multi-server', 'Successfully Generated CSR for CallManager.'],
+    async run(ctx, args) {
+      requireUnitHere(ctx, args.unit);
+      const { def: done } = await generateCsr(ctx.cluster, ctx.actor, args.unit, ctx.signal, parseChoice(args.options ?? ''));
       ctx.line(`Successfully Generated CSR for ${done.unit}.`);
     },
   },

@@ -1,7 +1,7 @@
 // set cert regen <unit>, and the GUI's choices of key length, hash and validity under `sim cert`.
 import { CliError, type CommandSpec, type CommandContext } from '../src/cli/command';
 import { regenerateCertificate } from '../src/cluster/certificates';
-import { resolveRegenSpec, type RegenChoice } from '../src/cluster/keyrules';
+import { resolveRegenSpec, MULTI_SERVER_UNITS, type RegenChoice } from '../src/cluster/keyrules';
 import { UNITS } from '../src/cluster/units';
 import { certificateInfo, javaDate, type HashName } from '../src/pki';
 import { requireUnitHere } from './common';
@@ -32,13 +32,24 @@ async function regen(ctx: CommandContext, typed: string, choice?: RegenChoice): 
   // Refuse a choice the unit cannot take before asking anything.
   const def = UNITS.find((u) => u.unit === unit)!;
   resolveRegenSpec(def, ctx.cluster.profile, ctx.cluster.node(ctx.session.node).fips === 1, choice);
+  if (choice?.distribution === 'multi-server' && !MULTI_SERVER_UNITS.includes(unit)) {
+    throw new CliError([`${unit} has no Multi-server distribution; it is available for ${MULTI_SERVER_UNITS.join(', ')}.`]);
+  }
   if (unit === 'ITLRecovery') ctx.lines(ITLRECOVERY_WARNING);
   else ctx.line(`WARNING: This operation will overwrite any CA signed certificate previously imported for  ${unit}`);
   const proceed = await ctx.confirm('Proceed with regeneration (yes|no)? ');
   if (!proceed) return;
   if (unit === 'ITLRecovery') ctx.line('');
-  await regenerateCertificate(ctx.cluster, ctx.actor, unit, choice, ctx.signal);
-  if (unit === 'ITLRecovery') {
+  const result = await regenerateCertificate(ctx.cluster, ctx.actor, unit, choice, ctx.signal);
+  if (!result.pending && unit !== 'TVS') {
+    // 14+: certificate regeneration without service restarts.
+    ctx.lines([
+      `Successfully Regenerated Certificate for ${unit}.`,
+      unit === 'CAPF'
+        ? 'Cisco Certificate Authority Proxy Function restarts automatically to use the regenerated certificate.'
+        : `The regenerated certificate is in use; Cisco CallManager and Cisco CTIManager need no restart. Restart Cisco Tftp for HTTPS configuration download to present it.`,
+    ]);
+  } else if (unit === 'ITLRecovery') {
     ctx.lines([
       'Successfully Regenerated Certificate for ITLRecovery.',
       '',
@@ -62,8 +73,8 @@ async function regen(ctx: CommandContext, typed: string, choice?: RegenChoice): 
 
 const HASHES: HashName[] = ['SHA256', 'SHA384', 'SHA512'];
 
-/** `key-length N hash H validity Y`, in any order, each optional. */
-function parseChoice(text: string): RegenChoice {
+/** `key-length N hash H validity Y distribution multi-server|node`, in any order, each optional. */
+export function parseChoice(text: string): RegenChoice {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const choice: RegenChoice = {};
   for (let i = 0; i < words.length; i += 2) {
@@ -72,7 +83,8 @@ function parseChoice(text: string): RegenChoice {
     if (key === 'key-length' && /^\d+$/.test(value)) choice.keySize = Number(value);
     else if (key === 'hash' && HASHES.includes(value.toUpperCase() as HashName)) choice.hash = value.toUpperCase() as HashName;
     else if (key === 'validity' && /^\d+$/.test(value)) choice.validityYears = Number(value);
-    else throw new CliError([`Invalid option ${words[i]} ${value}. Options: key-length N, hash SHA256|SHA384|SHA512, validity YEARS`]);
+    else if (key === 'distribution' && ['multi-server', 'node'].includes(value.toLowerCase())) choice.distribution = value.toLowerCase() as RegenChoice['distribution'];
+    else throw new CliError([`Invalid option ${words[i]} ${value}. Options: key-length N, hash SHA256|SHA384|SHA512, validity YEARS, distribution multi-server|node`]);
   }
   return choice;
 }
@@ -95,10 +107,11 @@ export const setCertCommands: CommandSpec[] = [
   {
     path: 'sim cert regen',
     privilege: 1,
-    args: [unitArg, { name: 'options', describe: 'key-length N  hash SHA256|SHA384|SHA512  validity YEARS (ITLRecovery, 15.x)', required: false, rest: true }],
+    args: [unitArg, { name: 'options', describe: 'key-length N  hash SHA256|SHA384|SHA512  validity YEARS (ITLRecovery, 15.x)  distribution multi-server|node', required: false, rest: true }],
     description: [
-      'Regenerates a certificate with the key length, hash and validity the OS Administration GUI offers:',
-      'RSA units 1024/2048/3072/4096 bits, EC units 256/384 bits (256: SHA256/384/512, 384: SHA384/512).',
+      'Regenerates a certificate with the key length, hash, validity and distribution the OS Administration GUI',
+      'offers: RSA units 1024/2048/3072/4096 bits, EC units 256/384 bits (256: SHA256/384/512, 384: SHA384/512);',
+      'multi-server gives the CN <host>-ms.<domain> (<host>-EC-ms.<domain> for ECDSA) and a SAN for every node.',
     ],
     example: ['sim cert regen CallManager key-length 3072 hash SHA384'],
     run: (ctx, args) => regen(ctx, args.unit, parseChoice(args.options ?? '')),

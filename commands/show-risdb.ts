@@ -19,12 +19,12 @@ export const risdbCommands: CommandSpec[] = [
       ctx.lines(['----------- Phone Information -----------', '', '', '', '', COLUMNS.join(', ')]);
       for (const p of phones) {
         // A model that left etc/phone-models.yaml still shows, without its type number or load.
-        const m = phoneModels().get(p.model) ?? { enum: 0, sbd: false };
+        const m = phoneModels().get(p.model) ?? { enum: 0, load: '', protocol: 'SIP' };
         const epoch = Math.floor(Date.parse(p.reg_changed_at) / 1000);
         const ip = `10.20.${Math.floor(p.position / 250)}.${(p.position % 250) + 2}`;
-        const load = m.sbd ? 'sip88xx.14-1-1-0001-136' : '';
+        const load = m.load;
         ctx.line([
-          p.name, p.description, ip, '', '1', '0', p.mac, p.reg_state, 'SIP', String(m.enum),
+          p.name, p.description, ip, '', '1', '0', p.mac, p.reg_state, m.protocol, String(m.enum),
           'yes', '1', '0', p.description.split(' ')[0], String(p.position + 1), String(epoch), '0', load,
           load, '', '', String(epoch), '', '', p.reg_state === 'reg' ? node : '', '2',
         ].join(', '));

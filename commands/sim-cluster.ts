@@ -5,6 +5,9 @@ import { javaDate } from '../src/pki';
 
 const BOOLEAN = new Set(['Prepare Cluster for Rollback to pre-8.0', 'Auto-registration']);
 const ROLLBACK = 'Prepare Cluster for Rollback to pre-8.0';
+const CHOICES: Record<string, string[]> = {
+  'Phone Interaction on Certificate Update': ['Reset Phones Automatically', 'Reset Phones Manually'],
+};
 
 /** "90s", "5m", "2h", "1d" or a combination such as "1h30m" → milliseconds. */
 export function parseDuration(text: string): number | null {
@@ -27,8 +30,9 @@ export const simClusterCommands: CommandSpec[] = [
     privilege: 0,
     description: ['Shows the enterprise parameters the simulator models (System > Enterprise Parameters).'],
     async run(ctx) {
-      for (const name of Object.keys(ENTERPRISE_PARAMETERS)) {
-        ctx.line(`${name.padEnd(42)}: ${ctx.cluster.settings.enterpriseParameter(name) || '(default)'}`);
+      // The values in effect: an empty URL shows what the phones' configuration files get instead.
+      for (const name of ctx.cluster.settings.enterpriseParameterNames()) {
+        ctx.line(`${name.padEnd(42)}: ${ctx.cluster.settings.effectiveEnterpriseParameter(name)}`);
       }
     },
   },
@@ -43,16 +47,22 @@ export const simClusterCommands: CommandSpec[] = [
     example: ['sim enterprise-parameter set Prepare Cluster for Rollback to pre-8.0 True'],
     async run(ctx, args) {
       const text = args['name-and-value'];
-      const name = Object.keys(ENTERPRISE_PARAMETERS).find((n) => text.toLowerCase().startsWith(n.toLowerCase() + ' '));
-      if (!name) throw new CliError([`Unknown parameter in "${text}". Parameters: ${Object.keys(ENTERPRISE_PARAMETERS).join(', ')}`]);
+      const names = ctx.cluster.settings.enterpriseParameterNames();
+      const name = names.find((n) => text.toLowerCase().startsWith(n.toLowerCase() + ' '));
+      if (!name) throw new CliError([`Unknown parameter in "${text}". Parameters: ${names.join(', ')}`]);
       let value = text.slice(name.length).trim();
       if (value.toLowerCase() === 'default') value = ENTERPRISE_PARAMETERS[name];
       if (BOOLEAN.has(name)) {
         const b = value.toLowerCase();
         if (b !== 'true' && b !== 'false') throw new CliError([`${name} takes True or False.`]);
         value = b === 'true' ? 'True' : 'False';
-      } else if (value && !/^https:\/\/[^\s/:]+:\d+\/\S*$/.test(value)) {
-        throw new CliError([`${name} must be an https URL with a port, e.g. https://cucm-pub.example.com:8443/cucm-uds/users`]);
+      } else if (CHOICES[name]) {
+        const choice = CHOICES[name].find((c) => c.toLowerCase() === value.toLowerCase());
+        if (!choice) throw new CliError([`${name} takes ${CHOICES[name].join(' or ')}.`]);
+        value = choice;
+      } else if (value && !/^https?:\/\/[^\s/:]+(:\d{1,5})?\/\S*$/.test(value)) {
+        // http:// too: the rollback procedure (steps 6-7) moves the directories to http on 8080.
+        throw new CliError([`${name} must be an http or https URL, e.g. https://cucm-pub.example.com:8443/cucm-uds/users`]);
       }
       const before = ctx.cluster.settings.enterpriseParameter(name);
       ctx.cluster.settings.setEnterpriseParameter(ctx.actor, name, value);

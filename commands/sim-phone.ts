@@ -1,10 +1,27 @@
 // sim phone ...: what an admin does on the phone itself or with its Reset button in CM Administration.
 import { CliError, type CommandSpec, type CommandContext } from '../src/cli/command';
-import { parseTrustList, md5Hex, TlvFormatError } from '../src/tlv';
+import { parseTrustList, md5Hex, TlvFormatError, Role } from '../src/tlv';
 import { readPhoneConfig } from '../src/phones/config-file';
-import { phoneModel, FEATURES as FEATURE_NAMES } from '../src/phones/models';
+import { phoneModel, phoneModels, FEATURES as FEATURE_NAMES } from '../src/phones/models';
 import type { PhoneRow } from '../src/phones/phone';
 import { javaDate } from '../src/pki';
+
+/**
+ * The CallManager certificate a phone checks TLS to CallManager and HTTPS configuration download (6971)
+ * against: an ECDSA-capable phone uses the CallManager-ECDSA of its ITL when the ITL carries one.
+ */
+function serverCertificate(p: PhoneRow, itl: Buffer | null): string {
+  // A model that left etc/phone-models.yaml still shows.
+  const model = phoneModels().get(p.model);
+  if (!model?.sbd || !itl) return '-';
+  let ec = false;
+  try {
+    ec = parseTrustList(itl).records.some((r) => (r.role === Role.TFTP || r.role === Role.CCM_TFTP) && r.publicKey?.[0] === 4 && r.publicKey.length <= 133);
+  } catch (e) {
+    if (!(e instanceof TlvFormatError)) throw e;
+  }
+  return model.ec && ec ? 'CallManager-ECDSA (EC, from the ITL)' : 'CallManager (RSA, from the ITL)';
+}
 
 const REG_TEXT = { reg: 'Registered', unr: 'Unregistered', rej: 'Rejected' } as const;
 
@@ -69,6 +86,7 @@ export const simPhoneCommands: CommandSpec[] = [
         `Config File     : ${t.config ? `${p.name}.cnf.xml (version ${md5Hex(t.config).slice(0, 8)})` : 'None'}`,
         `Contact Search  : ${cfg ? `${cfg.secureDirUrl} (authentication ${cfg.contactSearchAuth ? 'on' : 'off'})` : '-'}`,
         `Services        : ${cfg?.secureServicesUrl || '-'}`,
+        `CallManager Cert: ${serverCertificate(p, t.itl)}`,
       ]);
       const why = ctx.fleet.lockedOut(p);
       if (why) ctx.line(`Locked Out      : ${why}`);

@@ -84,9 +84,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         read: (name) => lab.filesOf(cluster.name).read(n.name, name),
         serving: () => lab.network.tftp(n.ip) !== null,
       };
+      // HTTPS 6971/6972 belong to Cisco Tftp: they present what it loaded at its last start.
       const identity = (rsa: Unit, ec: Unit) => () => ({
-        rsa: cluster.certificates.keyPair({ node: n.name, unit: rsa }),
-        ec: cluster.certificates.keyPair({ node: n.name, unit: ec }),
+        rsa: cluster.certificates.tftpKeyPair({ node: n.name, unit: rsa }),
+        ec: cluster.certificates.tftpKeyPair({ node: n.name, unit: ec }),
       });
       if (opts.tftpPort !== null && opts.tftpPort !== undefined) {
         const t = await startTftpServer({ host, port: portFor(opts.tftpPort, i), files, log: opts.log });

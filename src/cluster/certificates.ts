@@ -3,12 +3,23 @@
 import { createSelfSigned, certificateInfo } from '../pki';
 import type { Cluster, Actor } from './cluster';
 import { ClusterError } from './errors';
-import { unitDefinition, SELF_SIGNED_DESCRIPTION, type UnitDefinition } from './units';
-import { resolveRegenSpec, validityEnd, type RegenChoice, type RegenSpec } from './keyrules';
+import { unitDefinition, unitSubject, SELF_SIGNED_DESCRIPTION, type UnitDefinition } from './units';
+import { resolveRegenSpec, validityEnd, multiServerNames, type RegenChoice, type RegenSpec } from './keyrules';
+import type { DistinguishedName } from '../pki';
 import type { CertificateRow } from '../store/repository';
+import type { VersionProfile } from './versions';
+import { resetPhonesForCertificateUpdate } from './phone-interaction';
 
-/** Units whose new certificate is in use at once: TVS restarts itself; ITLRecovery has no service. */
-const ACTIVE_AT_ONCE = new Set(['TVS', 'ITLRecovery']);
+/**
+ * Whether a unit's new certificate is in use at once: TVS restarts itself; from 14 ("certificate
+ * regeneration without service restarts") CAPF restarts itself and CallManager needs no CallManager or
+ * CTIManager restart. ITLRecovery waits for Cisco Tftp, whose restart re-signs the ITL with it (the
+ * Security Guide's ITLRecovery procedure, step 5).
+ */
+export function activeAtOnce(profile: VersionProfile, unit: string): boolean {
+  if (unit === 'TVS') return true;
+  return profile.regenRestarts === 'without-restarts' && (unit === 'CAPF' || unit === 'CallManager' || unit === 'CallManager-ECDSA');
+}
 
 export interface RegenResult {
   def: UnitDefinition;
@@ -30,19 +41,21 @@ export function unitOnNode(cluster: Cluster, node: string, unit: string): { def:
 export async function regenerateCertificate(cluster: Cluster, actor: Actor, unit: string, choice?: RegenChoice, signal?: AbortSignal): Promise<RegenResult> {
   const { def, current } = unitOnNode(cluster, actor.node, unit);
   const spec = resolveRegenSpec(def, cluster.profile, cluster.node(actor.node).fips === 1, choice);
+  const names = distributionNames(cluster, actor.node, def, current, choice?.distribution);
   const notBefore = cluster.clock.now();
   const issued = await createSelfSigned({
     keyType: def.keyType,
     keySize: spec.keySize,
     hash: spec.hash,
-    subject: certificateInfo(current.cert_pem).subject,
+    subject: names.subject,
+    altNames: names.altNames,
     notBefore,
     notAfter: validityEnd(notBefore, spec.validityYears),
     purpose: def.unit,
   });
   // Ctrl-C during key generation abandons the new certificate: nothing is stored.
   signal?.throwIfAborted();
-  const pending = !ACTIVE_AT_ONCE.has(def.unit);
+  const pending = !activeAtOnce(cluster.profile, def.unit);
   cluster.store.transaction(() => {
     for (const old of cluster.repo.certificates(actor.node, 'pending')) {
       if (old.unit === def.unit) cluster.repo.setCertificateStatus(old.id, 'retired');
@@ -55,6 +68,23 @@ export async function regenerateCertificate(cluster: Cluster, actor: Actor, unit
     if (!pending) activate(cluster, actor, cluster.repo.certificates(actor.node, 'pending').find((c) => c.id === id)!);
   });
   return { def, spec, pending, replacedCaSigned: current.description !== SELF_SIGNED_DESCRIPTION };
+}
+
+/**
+ * The subject (and SANs) a regenerated certificate or a CSR gets: the current subject by default; with
+ * a Multi-server distribution `<host>-ms.<domain>` (`<host>-EC-ms.<domain>`) naming every node; with
+ * the node's own distribution the subject a fresh install gives the unit.
+ */
+export function distributionNames(
+  cluster: Cluster, node: string, def: UnitDefinition, current: CertificateRow, distribution?: 'node' | 'multi-server',
+): { subject: DistinguishedName; altNames?: string[] } {
+  const subject = certificateInfo(current.cert_pem).subject;
+  if (distribution === 'multi-server') {
+    const { cn, altNames } = multiServerNames(def, node, cluster.config.domain, cluster.nodes().map((n) => n.fqdn));
+    return { subject: { ...subject, CN: cn }, altNames };
+  }
+  if (distribution === 'node' && def.unit !== 'CAPF') return { subject: unitSubject(def.unit, node, cluster.config, '') };
+  return { subject };
 }
 
 /** CUCM names a trust file after the certificate's CN, spaces turned into underscores
@@ -91,7 +121,8 @@ export function activate(cluster: Cluster, actor: Actor | null, cert: Certificat
     trustOnEveryNode(cluster, def.trustStore, cert.cert_pem, cert.description, previous?.cert_pem);
   }
   cluster.record(actor, 'certificate-activated', { node: cert.node, unit: cert.unit, serial: certificateInfo(cert.cert_pem).serialHex });
-  cluster.tftp.refresh(actor);
+  const rebuilt = cluster.tftp.refresh(actor);
+  resetPhonesForCertificateUpdate(cluster, actor, cert.unit, rebuilt);
 }
 
 /** A (re)start of `service` on `node` (or of the whole node) activates the certificates waiting for it. */

@@ -5,7 +5,8 @@ import { X509Certificate } from 'node:crypto';
 import { createCsr, certificateInfo, keyMatchesCertificate } from '../pki';
 import type { Cluster, Actor } from './cluster';
 import { ClusterError } from './errors';
-import { unitOnNode, trustFileFor, trustOnEveryNode } from './certificates';
+import { unitOnNode, trustFileFor, trustOnEveryNode, distributionNames } from './certificates';
+import { resolveRegenSpec, KeyRuleError, type RegenChoice } from './keyrules';
 import { UNITS, unitDefinition, unitOrder, type UnitDefinition } from './units';
 import type { CertificateRow, CsrRow } from '../store/repository';
 
@@ -57,13 +58,18 @@ function csrUnit(cluster: Cluster, node: string, typed: string): { def: UnitDefi
  * subject of the unit's certificate in use. It replaces the unit's older CSR, whose key is discarded,
  * so a certificate a CA signs for the older CSR can no longer be imported.
  */
-export async function generateCsr(cluster: Cluster, actor: Actor, unit: string, signal?: AbortSignal): Promise<{ def: UnitDefinition; csr: CsrRow }> {
+export async function generateCsr(cluster: Cluster, actor: Actor, unit: string, signal?: AbortSignal, choice?: RegenChoice): Promise<{ def: UnitDefinition; csr: CsrRow }> {
   const { def, current } = csrUnit(cluster, actor.node, unit);
+  if (choice?.validityYears !== undefined) throw new KeyRuleError('A CSR has no validity: the certificate authority sets it.');
+  // The GUI's choices (key length, hash with the key-length rule, distribution); the CLI takes the defaults.
+  const spec = choice ? resolveRegenSpec(def, cluster.profile, cluster.node(actor.node).fips === 1, choice) : { keySize: def.keyType === 'RSA' ? 2048 : 256, hash: 'SHA256' as const };
+  const names = distributionNames(cluster, actor.node, def, current, choice?.distribution);
   const { csrPem, keyPem } = await createCsr({
     keyType: def.keyType,
-    keySize: def.keyType === 'RSA' ? 2048 : 256,
-    hash: 'SHA256',
-    subject: certificateInfo(current.cert_pem).subject,
+    keySize: spec.keySize,
+    hash: spec.hash,
+    subject: names.subject,
+    altNames: names.altNames,
     purpose: def.unit,
   });
   signal?.throwIfAborted(); // Ctrl-C during key generation: nothing is stored

@@ -40,6 +40,7 @@ export async function initializeLab(store: Store, lab: LabConfig, users: UserCon
           const store = unitDefinition(cert.unit)?.trustStore;
           if (store) trustOnEveryNode(c, store, cert.cert_pem, cert.description);
         }
+        c.certificates.loadForTftp(n.name);
       }
       c.tftp.refresh(null);
       world.fleetOf(c.name).create(null);

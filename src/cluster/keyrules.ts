@@ -9,6 +9,23 @@ export interface RegenChoice {
   keySize?: number;
   hash?: HashName;
   validityYears?: number;
+  /** the GUI's Distribution: this node (default) or Multi-server (SAN) */
+  distribution?: 'node' | 'multi-server';
+}
+
+/** Units the GUI offers a Multi-server (SAN) distribution for. */
+export const MULTI_SERVER_UNITS = ['tomcat', 'tomcat-ECDSA', 'CallManager', 'CallManager-ECDSA', 'TVS'];
+
+/**
+ * The subject CN and DNS SANs of a multi-server certificate (Security Guide, CSR fields):
+ * `<host>-ms.<domain>` for RSA, `<host>-EC-ms.<domain>` for ECDSA, and every node's FQDN.
+ */
+export function multiServerNames(def: UnitDefinition, host: string, domain: string, nodeFqdns: string[]): { cn: string; altNames: string[] } {
+  if (!MULTI_SERVER_UNITS.includes(def.unit)) {
+    throw new KeyRuleError(`${def.unit} has no Multi-server distribution; it is available for ${MULTI_SERVER_UNITS.join(', ')}.`);
+  }
+  const cn = def.keyType === 'EC' ? `${host}-EC-ms.${domain}` : `${host}-ms.${domain}`;
+  return { cn, altNames: [cn, ...nodeFqdns.filter((f) => f !== cn)] };
 }
 
 export interface RegenSpec {

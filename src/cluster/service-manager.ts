@@ -61,6 +61,7 @@ export class ServiceManager {
         if (plan.next.state === 'STARTED') activatePending(this.cluster, actor, actor.node, s.def.name);
         // Starting Cisco Tftp makes it build its ITL afresh (undoing a reset ITL).
         const tftpStarts = s.def.name === TFTP && plan.next.state === 'STARTED';
+        if (tftpStarts) this.cluster.certificates.loadForTftp(actor.node);
         this.cluster.tftp.refresh(actor, tftpStarts ? [actor.node] : []);
       }
       return plan;
@@ -88,6 +89,7 @@ export class ServiceManager {
     this.cluster.repo.setBootedAt(node, this.cluster.clock.now().toISOString());
     this.cluster.record(null, 'node-restarted', { node });
     activatePending(this.cluster, null, node, 'all');
+    this.cluster.certificates.loadForTftp(node);
     this.cluster.tftp.refresh(null, [node]);
   }
 

@@ -12,7 +12,12 @@ export const ENTERPRISE_PARAMETERS: Record<string, string> = {
   'Auto-registration': 'False',
   'Secure Contact Search URL': '',
   'Secured Services URL': '',
+  'Phone Interaction on Certificate Update': 'Reset Phones Automatically',
 };
+
+/** Parameters that exist only from a release on (the 14 "Security Parameters" addition). */
+const SINCE_14 = new Set(['Phone Interaction on Certificate Update']);
+
 
 export class ClusterSettings {
   constructor(private readonly cluster: Cluster) {}
@@ -23,6 +28,29 @@ export class ClusterSettings {
 
   enterpriseParameter(name: string): string {
     return this.cluster.repo.enterpriseParameters(this.cluster.name).find((p) => p.name === name)?.value ?? ENTERPRISE_PARAMETERS[name];
+  }
+
+  /** The parameters this cluster's release has. */
+  enterpriseParameterNames(): string[] {
+    const modern = this.cluster.profile.phoneResetOnCertUpdate === 'parameter';
+    return Object.keys(ENTERPRISE_PARAMETERS).filter((n) => modern || !SINCE_14.has(n));
+  }
+
+  /** What a parameter left empty stands for, as the phones' configuration files get it. */
+  effectiveEnterpriseParameter(name: string): string {
+    const value = this.enterpriseParameter(name);
+    if (value) return value;
+    if (name === 'Secured Services URL') return `https://${this.cluster.publisher().fqdn}:8443/ccmcip/getservicesmenu.jsp`;
+    if (name === 'Secure Contact Search URL') {
+      // Each device pool's primary CallManager answers its phones' searches.
+      const urls = this.cluster.config.phones.devicePools.map((p) => this.contactSearchDefault(p.cmGroup[0]));
+      return [...new Set(urls.length ? urls : [this.contactSearchDefault(this.cluster.publisher().name)])].join(', ');
+    }
+    return value;
+  }
+
+  private contactSearchDefault(node: string): string {
+    return `https://${this.cluster.node(node).fqdn}:${this.udsPort(node)}/cucm-uds/users`;
   }
 
   setEnterpriseParameter(actor: Actor | null, name: string, value: string): void {
@@ -66,7 +94,7 @@ export class ClusterSettings {
   phoneConfigInput(phone: PhoneRow): PhoneConfigInput {
     const pool = this.devicePool(phone.device_pool);
     const primary = this.cluster.node(pool.cmGroup[0]);
-    const url = this.enterpriseParameter('Secure Contact Search URL') || `https://${primary.fqdn}:${this.udsPort(primary.name)}/cucm-uds/users`;
+    const url = this.enterpriseParameter('Secure Contact Search URL') || this.contactSearchDefault(primary.name);
     return {
       deviceName: phone.name,
       model: phone.model,

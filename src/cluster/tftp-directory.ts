@@ -43,10 +43,11 @@ export class TftpDirectory {
   /**
    * Rebuilds every ITL whose contents changed (TFTP keeps an unchanged ITL byte for byte: "Tftp Itl
    * hash not changed"). Nodes in `restarted` had Cisco Tftp (re)started: a reset ITL there gives way
-   * to the normal one. Runs inside the caller's transaction.
+   * to the normal one. Runs inside the caller's transaction; returns the nodes whose ITL was rebuilt.
    */
-  refresh(actor: Actor | null, restarted: string[] = []): void {
+  refresh(actor: Actor | null, restarted: string[] = []): string[] {
     const state = this.state();
+    const rebuilt: string[] = [];
     for (const n of state.nodes) {
       const current = this.cluster.repo.tftpFile(n.name, ITL_FILE);
       if (!n.tftp) {
@@ -59,7 +60,9 @@ export class TftpDirectory {
       if (keep) continue;
       this.writeTrustFile(n.name, plan, spec, plan.signer.unit);
       this.cluster.record(actor, 'itl-built', { node: n.name, signer: plan.signer.unit, records: plan.records.length });
+      rebuilt.push(n.name);
     }
+    return rebuilt;
   }
 
   files(node: string): TftpFileRow[] {
@@ -82,7 +85,10 @@ export class TftpDirectory {
       const resetSigner: CertRef = state.profile.normalSigner === 'ITLRecovery' ? { node: pub, unit: 'CallManager' } : { node: pub, unit: 'ITLRecovery' };
       const signer = imported ?? this.cluster.certificates.keyPair(resetSigner);
       // An imported recovery key stands in for the ITLRecovery SAST record, so the file names its signer.
-      const cert = (r: CertRef) => (imported && r.unit === 'ITLRecovery' ? imported : this.cluster.certificates.keyPair(r));
+      // Otherwise the SAST record carries the newest ITLRecovery of the store, waiting for the Tftp
+      // restart or not: that is how the phones learn a regenerated one (Security Guide, step 3).
+      const cert = (r: CertRef) =>
+        r.unit === 'ITLRecovery' ? imported ?? this.cluster.certificates.storedKeyPair(r) : this.cluster.certificates.keyPair(r);
       const signerRef = imported ? { node: pub, unit: 'ITLRecovery' as const } : resetSigner;
       const targets = this.cluster.services.activeTftpNodes();
       for (const node of targets) {

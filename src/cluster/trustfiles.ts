@@ -56,6 +56,9 @@ export function planItl(s: TrustState, node: string): TrustFilePlan {
     // Rollback to pre-8.0: the TFTP and TVS sections are left empty so phones accept any next ITL.
     s.rollback ? { role: Role.TFTP, server: node } : { role: tftpRole, server: node, cert: ref(node, 'CallManager') },
   ];
+  // Devices that use ECDSA ciphers need the CallManager-ECDSA certificate in the ITL (Security Guide,
+  // ECDSA support); it rides in the same role as the RSA one.
+  if (s.profile.itlEcdsa && !s.rollback) records.push({ role: tftpRole, server: node, cert: ref(node, 'CallManager-ECDSA') });
   if (s.capfActive && !s.rollback) records.push({ role: Role.CAPF, server: s.publisher, cert: ref(s.publisher, 'CAPF') });
   for (const n of s.nodes.filter((x) => x.tvs)) {
     records.push(s.rollback ? { role: Role.TVS, server: n.name } : { role: Role.TVS, server: n.name, cert: ref(n.name, 'TVS') });

@@ -41,7 +41,7 @@ export class TvsDirectory {
       this.bySha256.set(createHash('sha256').update(c.raw).digest('hex'), entry);
     };
     for (const n of cluster.nodes()) {
-      for (const c of cluster.certificates.own(n.name)) if (OWN_ROLES[c.unit]) add(c.cert_pem, OWN_ROLES[c.unit]);
+      for (const c of cluster.certificates.inUse(n.name)) if (OWN_ROLES[c.unit]) add(c.cert_pem, OWN_ROLES[c.unit]);
     }
     for (const t of cluster.certificates.trust(node)) if (TRUST_ROLES[t.store]) add(t.cert_pem, TRUST_ROLES[t.store]);
   }
@@ -151,6 +151,6 @@ export interface TvsEndpoint {
 }
 
 export function tvsEndpoint(cluster: Cluster, node: string): TvsEndpoint | null {
-  const cert = cluster.certificates.find(node, 'TVS');
+  const cert = cluster.certificates.findInUse(node, 'TVS');
   return cert ? { node, certPem: cert.cert_pem, keyPem: cert.key_pem, directory: new TvsDirectory(cluster, node) } : null;
 }

@@ -14,14 +14,28 @@ export interface VersionProfile {
   itlRecoveryChoices?: number[];
   /** CAPF certificate only on the publisher (14+) */
   capfPublisherOnly: boolean;
+  /**
+   * After a certificate regeneration (wave2-cli.md §4.1): 'manual' (12.5 and earlier) leaves every
+   * service restart to the admin; 'without-restarts' (14+) puts CallManager in use at once (no
+   * CallManager/CTIManager restart) and CAPF restarts itself.
+   */
+  regenRestarts: 'manual' | 'without-restarts';
+  /**
+   * Phones reset on their own when a TVS, CAPF, CallManager or ITLRecovery change rebuilds the ITL
+   * they hold: 'always' (12.5 and earlier: they "might"), or as the enterprise parameter Phone
+   * Interaction on Certificate Update says (14+, default automatic).
+   */
+  phoneResetOnCertUpdate: 'always' | 'parameter';
+  /** the ITL carries the TFTP node's CallManager-ECDSA certificate (11.0 added it for ECDSA devices) */
+  itlEcdsa: boolean;
 }
 
 const PROFILES: VersionProfile[] = [
-  { release: '10.5', unifiedOsVersion: '6.0.0.0-2', normalSigner: 'CallManager', ctlMessages: 'restart-tftp-callmanager', itlRecoveryYears: 5, capfPublisherOnly: false },
-  { release: '11.5', unifiedOsVersion: '6.0.0.0-2', normalSigner: 'CallManager', ctlMessages: 'restart-tftp-callmanager', itlRecoveryYears: 5, capfPublisherOnly: false },
-  { release: '12.5', unifiedOsVersion: '7.0.0.0-4', normalSigner: 'ITLRecovery', ctlMessages: 'reset-phones', itlRecoveryYears: 20, capfPublisherOnly: false },
-  { release: '14', unifiedOsVersion: '7.0.0.0-4', normalSigner: 'ITLRecovery', ctlMessages: 'reset-phones', itlRecoveryYears: 20, capfPublisherOnly: true },
-  { release: '15', unifiedOsVersion: '8.0.0.0-1', normalSigner: 'ITLRecovery', ctlMessages: 'reset-phones', itlRecoveryYears: 5, itlRecoveryChoices: [5, 10, 15, 20], capfPublisherOnly: true },
+  { release: '10.5', unifiedOsVersion: '6.0.0.0-2', normalSigner: 'CallManager', ctlMessages: 'restart-tftp-callmanager', itlRecoveryYears: 5, capfPublisherOnly: false, regenRestarts: 'manual', phoneResetOnCertUpdate: 'always', itlEcdsa: false },
+  { release: '11.5', unifiedOsVersion: '6.0.0.0-2', normalSigner: 'CallManager', ctlMessages: 'restart-tftp-callmanager', itlRecoveryYears: 5, capfPublisherOnly: false, regenRestarts: 'manual', phoneResetOnCertUpdate: 'always', itlEcdsa: true },
+  { release: '12.5', unifiedOsVersion: '7.0.0.0-4', normalSigner: 'ITLRecovery', ctlMessages: 'reset-phones', itlRecoveryYears: 20, capfPublisherOnly: false, regenRestarts: 'manual', phoneResetOnCertUpdate: 'always', itlEcdsa: true },
+  { release: '14', unifiedOsVersion: '7.0.0.0-4', normalSigner: 'ITLRecovery', ctlMessages: 'reset-phones', itlRecoveryYears: 20, capfPublisherOnly: true, regenRestarts: 'without-restarts', phoneResetOnCertUpdate: 'parameter', itlEcdsa: true },
+  { release: '15', unifiedOsVersion: '8.0.0.0-1', normalSigner: 'ITLRecovery', ctlMessages: 'reset-phones', itlRecoveryYears: 5, itlRecoveryChoices: [5, 10, 15, 20], capfPublisherOnly: true, regenRestarts: 'without-restarts', phoneResetOnCertUpdate: 'parameter', itlEcdsa: true },
 ];
 
 export class UnsupportedVersion extends Error {}

@@ -44,6 +44,8 @@ export interface EventPayloads {
   'clock-advanced': { ms: number; offset: number };
   'fleet-created': { phones: number };
   'phones-reset': { phones: number; which: string };
+  /** phones holding an ITL that a certificate update rebuilt reset on their own, each after a short spread */
+  'phones-auto-reset': { phones: number; unit: string; nodes: string[] };
   'phones-trust-list-deleted': { phones: number; which: string };
   /** one batch of boots that fell due together: counts, and up to 50 names of each outcome */
   'phones-booted': { booted: number; registered: number; rejected: number; unregistered: number; names: { reg: string[]; rej: string[]; unr: string[] }; fleet: { total: number; registered: number; rebooting: number } };
@@ -102,6 +104,7 @@ export const EVENT_CATALOGUE: Record<EventKind, string> = {
   'clock-advanced': 'the simulated clock was moved forward',
   'fleet-created': 'the phones were created',
   'phones-reset': 'phones were reset',
+  'phones-auto-reset': 'phones reset on their own after a certificate update changed their ITL',
   'phones-trust-list-deleted': 'phones had their trust lists deleted',
   'phones-booted': 'phones finished booting',
   'cluster-offline': 'the cluster was taken off the network',

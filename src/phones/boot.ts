@@ -177,8 +177,11 @@ export function bootPhone(env: BootEnvironment, before: InstalledTrust): BootOut
     }
   }
   const itlList = out.itl ? parse(out.itl) : null;
-  const trust = out.ctl ? parse(out.ctl) : itlList;
-  const rollback = !out.ctl && !!itlList && isRollbackItl(itlList);
+  const ctlList = out.ctl ? parse(out.ctl) : null;
+  const trust = ctlList ?? itlList;
+  // A CTL left over from mixed mode (empty CCM+TFTP records, C6) has no certificate to check a
+  // configuration with, so a rollback ITL decides: unsigned configurations are accepted (F4).
+  const rollback = !!itlList && isRollbackItl(itlList) && (!ctlList || !ctlList.records.some((r) => (r.role === Role.CCM_TFTP || r.role === Role.TFTP) && r.certificate));
   const config = decideConfig(env, trust, itlList, rollback);
   if (config) out.config = config;
   const failed = [ctlStatus, itlStatus].find((x) => x.endsWith('failed'));

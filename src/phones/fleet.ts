@@ -228,12 +228,17 @@ export class Fleet {
     return { p, cfg: readPhoneConfig(t.config.toString('utf8')), itl: t.itl ? parseTrustList(t.itl) : null };
   }
 
-  /** The node an https URL names, and its port. */
-  private urlNode(url: string): { node: string; port: number } | null {
-    const m = /^https:\/\/([^/:]+):(\d+)\//.exec(url);
-    const node = m && this.cluster.nodes().find((n) => [n.name, n.fqdn, n.ip].includes(m[1]));
-    return node ? { node: node.name, port: Number(m![2]) } : null;
+  /** The node an http(s) URL names, its port and whether it is https. */
+  private urlNode(url: string): { node: string; port: number; secure: boolean } | null {
+    const m = /^(https?):\/\/([^/:]+)(?::(\d+))?\//.exec(url);
+    const node = m && this.cluster.nodes().find((n) => [n.name, n.fqdn, n.ip].includes(m[2]));
+    if (!node) return null;
+    const secure = m![1] === 'https';
+    return { node: node.name, port: m![3] ? Number(m![3]) : secure ? 443 : 80, secure };
   }
+
+  /** Plain http reaches Tomcat on 8080 with no certificate to trust (the rollback procedure's URLs). */
+  private static readonly HTTP_PORT = 8080;
 
   /**
    * Rule T3: a Security By Default phone trusts an HTTPS server (the node's tomcat certificate) when a
@@ -260,6 +265,11 @@ export class Fleet {
     const fail = (error: string) => ({ url, authenticated, results: [], error });
     const target = this.urlNode(r.cfg.secureDirUrl);
     if (!target) return fail('Host not found');
+    if (!target.secure) {
+      if (target.port !== Fleet.HTTP_PORT) return fail('Host not found');
+      const q = query.toLowerCase();
+      return { url, authenticated: false, results: this.phones().map((x) => x.description.split(' ')[0]).filter((u) => u.includes(q)).slice(0, 25) };
+    }
     if (!(target.port === 8443 || (target.port === 9443 && this.cluster.settings.contactSearchAuth(target.node)))) return fail('Host not found');
     if (!this.trustsHttps(r.p, r.itl, target.node)) return fail('Host not found');
     if (target.port === 9443 && !authenticated) return fail('Authentication required: the directory refused the search');
@@ -274,6 +284,7 @@ export class Fleet {
     if (typeof r === 'string') return { url: '-', error: r };
     const url = r.cfg.secureServicesUrl;
     const target = this.urlNode(url);
+    if (target && !target.secure) return target.port === Fleet.HTTP_PORT ? { url } : { url, error: 'Host not found' };
     if (!target || target.port !== 8443 || !this.trustsHttps(r.p, r.itl, target.node)) return { url, error: 'Host not found' };
     return { url };
   }

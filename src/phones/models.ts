@@ -16,6 +16,9 @@ export interface PhoneModel {
   bootSeconds: number;
   /** device name prefix: SEP for hardware phones, CSF for Jabber */
   prefix: string;
+  /** firmware load ID of the model's family ('' when unknown) */
+  load: string;
+  protocol: 'SIP' | 'SCCP';
 }
 
 /** The features `sim report phone-feature-list` knows, with the capability each maps to. */
@@ -51,6 +54,8 @@ export function phoneModels(file = path.join(ETC_DIR, 'phone-models.yaml')): Map
       contactSearchAuth: m['contact-search-auth'] === true,
       bootSeconds: Number(m['boot-seconds'] ?? 60),
       prefix: String(m.prefix ?? 'SEP'),
+      load: String(doc?.loads?.[name]?.load ?? ''),
+      protocol: doc?.loads?.[name]?.protocol === 'SCCP' ? 'SCCP' : 'SIP',
     });
   }
   if (models.size === 0) throw new ConfigError(`no phone models in ${file}`);

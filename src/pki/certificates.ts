@@ -13,10 +13,11 @@ export type CertificatePurpose = 'tomcat' | 'ipsec' | 'CallManager' | 'TVS' | 'C
 /** keySize: RSA 1024|2048|3072|4096; EC 256|384|521 (curve P-256/P-384/P-521). */
 export interface KeySpec { keyType: KeyType; keySize: number; hash: HashName }
 /** serial defaults to 16 random bytes whose first byte is 0x01..0x7f, so no DER sign byte is needed. */
-export interface SelfSignedSpec extends KeySpec { subject: DistinguishedName; notBefore: Date; notAfter: Date; purpose: CertificatePurpose; serial?: Buffer }
+export interface SelfSignedSpec extends KeySpec { subject: DistinguishedName; notBefore: Date; notAfter: Date; purpose: CertificatePurpose; serial?: Buffer; altNames?: string[] }
 /** keyPem is PKCS#8; serialHex is uppercase without separators. */
 export interface IssuedCertificate { certPem: string; keyPem: string; serialHex: string }
-export interface CsrSpec extends KeySpec { subject: DistinguishedName; purpose: CertificatePurpose }
+/** altNames: the DNS subjectAltNames when given (a multi-server certificate names every node) */
+export interface CsrSpec extends KeySpec { subject: DistinguishedName; purpose: CertificatePurpose; altNames?: string[] }
 export interface CertificateInfo {
   subject: DistinguishedName;
   subjectText: string;
@@ -61,7 +62,7 @@ export async function createSelfSigned(spec: SelfSignedSpec): Promise<IssuedCert
     publicKey: keys.publicKey,
     signingKey: keys.privateKey,
     signingAlgorithm: signingAlgorithm(spec.keyType, spec.hash),
-    extensions: await selfSignedExtensions(spec.purpose, spec.keyType, spec.subject, keys.publicKey),
+    extensions: await selfSignedExtensions(spec.purpose, spec.keyType, spec.subject, keys.publicKey, spec.altNames),
   });
   const certPem = pem(cert);
   return { certPem, keyPem, serialHex: certificateInfo(certPem).serialHex };
@@ -73,7 +74,7 @@ export async function createCsr(spec: CsrSpec): Promise<{ csrPem: string; keyPem
     name: toX509Name(spec.subject),
     keys,
     signingAlgorithm: signingAlgorithm(spec.keyType, spec.hash),
-    extensions: requestExtensions(spec.purpose, spec.keyType, spec.subject),
+    extensions: requestExtensions(spec.purpose, spec.keyType, spec.subject, spec.altNames),
   });
   return { csrPem: pem(csr), keyPem };
 }

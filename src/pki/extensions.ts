@@ -30,23 +30,23 @@ function keyUsage(purpose: CertificatePurpose, keyType: KeyType, request: boolea
   return request ? base : base | F.keyCertSign;
 }
 
-function common(purpose: CertificatePurpose, keyType: KeyType, subject: DistinguishedName, request: boolean): x509.Extension[] {
+function common(purpose: CertificatePurpose, keyType: KeyType, subject: DistinguishedName, request: boolean, altNames?: string[]): x509.Extension[] {
   const exts: x509.Extension[] = [new x509.KeyUsagesExtension(keyUsage(purpose, keyType, request), false)];
   if (purpose !== 'ca') {
     const eku = purpose === 'ipsec' ? [SERVER_AUTH, CLIENT_AUTH, IPSEC_END_SYSTEM] : [SERVER_AUTH, CLIENT_AUTH];
     exts.push(new x509.ExtendedKeyUsageExtension(eku, false));
   }
-  const dns = subjectAltNames(purpose, subject);
+  const dns = altNames ?? subjectAltNames(purpose, subject);
   if (dns.length) exts.push(new x509.SubjectAlternativeNameExtension(dns.map((value) => ({ type: 'dns' as const, value })), false));
   return exts;
 }
 
-export async function selfSignedExtensions(purpose: CertificatePurpose, keyType: KeyType, subject: DistinguishedName, publicKey: webcrypto.CryptoKey): Promise<x509.Extension[]> {
+export async function selfSignedExtensions(purpose: CertificatePurpose, keyType: KeyType, subject: DistinguishedName, publicKey: webcrypto.CryptoKey, altNames?: string[]): Promise<x509.Extension[]> {
   const ski = await x509.SubjectKeyIdentifierExtension.create(publicKey, false);
-  return [...common(purpose, keyType, subject, false), ski, new x509.BasicConstraintsExtension(true, undefined, true)];
+  return [...common(purpose, keyType, subject, false, altNames), ski, new x509.BasicConstraintsExtension(true, undefined, true)];
 }
 
-export function requestExtensions(purpose: CertificatePurpose, keyType: KeyType, subject: DistinguishedName): x509.Extension[] {
-  const exts = common(purpose, keyType, subject, true);
+export function requestExtensions(purpose: CertificatePurpose, keyType: KeyType, subject: DistinguishedName, altNames?: string[]): x509.Extension[] {
+  const exts = common(purpose, keyType, subject, true, altNames);
   return purpose === 'ca' ? [...exts, new x509.BasicConstraintsExtension(true, undefined, true)] : exts;
 }

@@ -234,4 +234,14 @@ export const migrations: string[] = [
     components TEXT NOT NULL         -- JSON: [{server, component, status, log}]
   );
   `,
+  // 8: certificates a service loaded when it last started (Cisco Tftp's HTTPS 6971/6972 identities)
+  `
+  CREATE TABLE service_certificates (
+    node TEXT NOT NULL,
+    service TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    certificate INTEGER NOT NULL REFERENCES certificates(id),
+    PRIMARY KEY (node, service, unit)
+  );
+  `,
 ];

@@ -223,6 +223,16 @@ export class Repository {
   setCertificateStatus(id: number, status: CertificateRow['status']): void {
     this.run('UPDATE certificates SET status = ? WHERE id = ?', status, id);
   }
+  certificateById(id: number): CertificateRow | undefined {
+    return this.one<CertificateRow>('SELECT * FROM certificates WHERE id = ?', id);
+  }
+  /** The certificate a service loaded at its last start, if it recorded one. */
+  serviceCertificate(node: string, service: string, unit: string): number | undefined {
+    return this.one<{ certificate: number }>('SELECT certificate FROM service_certificates WHERE node = ? AND service = ? AND unit = ?', node, service, unit)?.certificate;
+  }
+  setServiceCertificate(node: string, service: string, unit: string, certificate: number): void {
+    this.run('INSERT OR REPLACE INTO service_certificates (node, service, unit, certificate) VALUES (?, ?, ?, ?)', node, service, unit, certificate);
+  }
 
   trust(node: string, store?: string): TrustRow[] {
     return store === undefined

@@ -64,7 +64,7 @@ describe('e2e: TFTP, HTTP and HTTPS file service with real clients', function ()
     assert.notEqual((await run('curl', ['-sS', `tftp://127.0.0.1:${p}/../etc/passwd`, '--path-as-is'])).code, 0);
   });
 
-  it('HTTPS 6971 and 6972 present the CallManager and tomcat certificates show cert own prints, and change only after the restart', async () => {
+  it('HTTPS 6971 and 6972 present the CallManager and tomcat certificates show cert own prints, and change only after the Cisco Tftp restart', async () => {
     const pemOf = async (unit: string) => {
       const pem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(await cli('cucm-pub', `show cert own ${unit}`))![0];
       const file = path.join(tmp, `${unit}-${Date.now()}.pem`);
@@ -85,8 +85,10 @@ describe('e2e: TFTP, HTTP and HTTPS file service with real clients', function ()
     await t.term.waitFor('(yes|no)? ', m);
     t.type('yes\r');
     await t.term.waitFor('become active.', m);
-    assert.equal((await fetch('https-tomcat', tomcat)).code, 0, 'the old certificate until Cisco Tomcat restarts');
+    assert.equal((await fetch('https-tomcat', tomcat)).code, 0, 'the old certificate until Cisco Tftp restarts');
     await cli('cucm-pub', 'utils service restart Cisco Tomcat');
+    assert.equal((await fetch('https-tomcat', tomcat)).code, 0, '6972 belongs to Cisco Tftp: a Tomcat restart changes nothing there');
+    await cli('cucm-pub', 'utils service restart Cisco Tftp');
     assert.notEqual((await fetch('https-tomcat', tomcat)).code, 0, 'the old certificate no longer');
     assert.equal((await fetch('https-tomcat', await pemOf('tomcat'))).code, 0, 'the new one');
   });

@@ -106,6 +106,26 @@ export const SINGLE_TVS_115: CustomShape = {
   },
 };
 
+/**
+ * The two-node cluster of etc/cluster.yaml on 12.5, where service restarts after a regeneration stay
+ * manual (the version profile's regenRestarts).
+ */
+export const TWO_NODE_125: CustomShape = {
+  version: '12.5.1.13900-152',
+  nodes: [
+    { name: 'cucm-pub', ip: '10.10.10.11', activate: ['Cisco CallManager', 'Cisco Tftp', 'Cisco CTIManager', 'Cisco Certificate Authority Proxy Function'] },
+    { name: 'cucm-sub1', ip: '10.10.10.12', activate: ['Cisco CallManager', 'Cisco Tftp', 'Cisco CTIManager'] },
+  ],
+  phones: {
+    count: 8,
+    models: { 'CP-8841': 2, 'CP-7965': 1, 'CP-7960': 1 },
+    pools: [
+      { name: 'DP-HQ', callmanagerGroup: ['cucm-pub', 'cucm-sub1'], tftp: 'cucm-pub' },
+      { name: 'DP-Branch', callmanagerGroup: ['cucm-sub1', 'cucm-pub'], tftp: 'cucm-sub1' },
+    ],
+  },
+};
+
 process.on('exit', () => {
   for (const d of made) fs.rmSync(d, { recursive: true, force: true });
 });

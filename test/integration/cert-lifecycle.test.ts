@@ -12,6 +12,7 @@ import path from 'node:path';
 import { App } from '../../src/app';
 import { verifyTrustList, parseTrustList, Role } from '../../src/tlv';
 import { freshDataDir } from '../helpers/cluster';
+import { customDataDir, TWO_NODE_125 } from '../helpers/custom-cluster';
 import { openTestSession, type TestSession, dialog, pemIn } from '../helpers/terminal';
 
 const PUB = 'cucm-pub';
@@ -65,6 +66,7 @@ describe('integration: certificate regeneration', function () {
   const own = async (t: TestSession, unit: string) => pemIn(await t.run(`show cert own ${unit}`));
   const itl = (node: string) => app.cluster.tftp.file(node, 'ITLFile.tlv')!.content;
   const ctl = (node: string) => app.cluster.tftp.file(node, 'CTLFile.tlv')?.content;
+  const inUse = (node: string, unit: string) => app.cluster.certificates.findInUse(node, unit)!.cert_pem;
   const pending = (node: string, unit: string) => app.cluster.certificates.pending(node).filter((c) => c.unit === unit);
   const regen = (t: TestSession, unit: string, answer = 'yes') => dialog(t, `set cert regen ${unit}`, [[PROCEED, answer]]);
   const restart = (t: TestSession, service: string) => t.run(`utils service restart ${service}`);
@@ -109,10 +111,13 @@ describe('integration: certificate regeneration', function () {
       assert.equal(new Set(pems.map(spkiOf)).size, 3, 'three different keys');
       for (const p of pems.slice(1)) assert.equal(new X509Certificate(p).subject, new X509Certificate(original).subject, 'same subject');
 
-      assert.equal(await own(pub, 'tomcat'), original, 'the old certificate stays in use until the restart');
+      // The store shows the newest certificate at once; the services keep the old one until their restart.
+      assert.equal(await own(pub, 'tomcat'), second[0].cert_pem, 'show cert own shows the regenerated certificate at once');
+      assert.equal(inUse(PUB, 'tomcat'), original, 'the old certificate stays in use until the restart');
       await restart(pub, 'Cisco CallManager');
-      assert.equal(await own(pub, 'tomcat'), original, 'an unrelated restart does not activate it');
+      assert.equal(inUse(PUB, 'tomcat'), original, 'an unrelated restart does not activate it');
       await restart(pub, 'Cisco Tomcat');
+      assert.equal(inUse(PUB, 'tomcat'), second[0].cert_pem);
       assert.equal(await own(pub, 'tomcat'), second[0].cert_pem);
       assert.equal(pending(PUB, 'tomcat').length, 0);
     });
@@ -133,7 +138,14 @@ describe('integration: certificate regeneration', function () {
     });
   });
 
-  describe('set cert regen CallManager', () => {
+  describe('set cert regen CallManager on 12.5 (service restarts stay manual)', () => {
+    beforeEach(async () => {
+      app.close();
+      app = new App({ dataDir: await customDataDir(TWO_NODE_125), timeScale: 0 });
+      pub = openTestSession(app);
+      sub = openTestSession(app, { node: SUB });
+    });
+
     for (const service of ['Cisco CallManager', 'Cisco Tftp', 'Cisco CTIManager', 'Cisco Trust Verification Service']) {
       it(`leaves the ITL alone until ${service} restarts, then its CallManager records change and it still verifies`, async () => {
         const recovery = await own(pub, 'ITLRecovery');
@@ -143,7 +155,7 @@ describe('integration: certificate regeneration', function () {
         assert.ok(out.includes('\r\nSuccessfully Regenerated Certificate for CallManager.\r\n'), out);
         assert.ok(!out.includes(CTL_HINT), 'no CTL hint in non-secure mode');
         assert.ok(itl(PUB).equals(before.pub), 'ITL unchanged before the restart');
-        assert.equal(await own(pub, 'CallManager'), old);
+        assert.equal(inUse(PUB, 'CallManager'), old);
         await restart(pub, 'Cisco Tomcat');
         assert.ok(itl(PUB).equals(before.pub), 'an unrelated restart changes nothing');
 
@@ -153,7 +165,7 @@ describe('integration: certificate regeneration', function () {
         const buf = itl(PUB);
         assert.ok(!buf.equals(before.pub));
         const list = parseTrustList(buf);
-        assert.deepEqual(list.records.map((r) => r.role), [Role.SAST, Role.SAST, Role.TFTP, Role.CAPF, Role.TVS, Role.TVS]);
+        assert.deepEqual(list.records.map((r) => r.role), [Role.SAST, Role.SAST, Role.TFTP, Role.TFTP, Role.CAPF, Role.TVS, Role.TVS]);
         assert.ok(list.records[1].certificate!.equals(derOf(next)), 'SAST CallManager record');
         assert.ok(list.records[2].certificate!.equals(derOf(next)), 'TFTP record');
         assert.ok(verifyTrustList(buf, recovery).ok, 'still signed by ITLRecovery');
@@ -195,7 +207,7 @@ describe('integration: certificate regeneration', function () {
     }
   });
 
-  it('set cert regen ITLRecovery prints the documented text and the ITL is at once signed by the new ITLRecovery', async () => {
+  it('set cert regen ITLRecovery prints the documented text; the ITL is signed by the new ITLRecovery at the Cisco Tftp restart', async () => {
     const old = await own(pub, 'ITLRecovery');
     const out = await regen(pub, 'ITLRecovery');
     assert.equal(
@@ -219,6 +231,9 @@ describe('integration: certificate regeneration', function () {
     assert.notEqual(serialOf(next), serialOf(old));
     assert.notEqual(spkiOf(next), spkiOf(old));
     assert.equal(new X509Certificate(next).subject, new X509Certificate(old).subject);
+    // Security Guide, ITLRecovery procedure step 5: the TFTP restart re-signs the ITL.
+    for (const node of [PUB, SUB]) assert.ok(verifyTrustList(itl(node), old).ok, `${node}: still signed by the old ITLRecovery`);
+    await restart(pub, 'Cisco Tftp');
     for (const [node, t] of [[PUB, pub], [SUB, sub]] as const) {
       const buf = itl(node);
       assert.ok(verifyTrustList(buf, next).ok, `${node}: signed by the new ITLRecovery`);
@@ -305,7 +320,7 @@ describe('integration: certificate regeneration', function () {
       const out = await regen(pub, unit);
       assert.ok(out.includes(`Successfully Regenerated Certificate for ${unit}.`), out);
     }
-    for (const service of ['Cisco Tomcat', 'Cisco DRF Local', 'Cisco CallManager', 'Cisco Certificate Authority Proxy Function']) {
+    for (const service of ['Cisco Tomcat', 'Cisco DRF Local', 'Cisco CallManager', 'Cisco Certificate Authority Proxy Function', 'Cisco Tftp']) {
       const out = await restart(pub, service);
       assert.ok(!out.includes(FAILURE), out);
     }

@@ -49,8 +49,8 @@ describe('utils fips', function () {
     ].join('\r\n')), out);
     // At time scale 0 the restart completes at once; the new certificates are in use.
     assert.notEqual(serial('old-pub', 'CallManager'), before);
-    assert.ok(app.lab.recentEvents(50, 'old').some((e) => e.kind === 'fips-changed'));
-    assert.ok(app.lab.recentEvents(50, 'old').some((e) => e.kind === 'node-restarted'));
+    assert.ok(app.lab.recentEvents(1000, 'old').some((e) => e.kind === 'fips-changed'));
+    assert.ok(app.lab.recentEvents(1000, 'old').some((e) => e.kind === 'node-restarted'));
     const dir = app.lab.dataDir;
     app.close();
     app = new App({ dataDir: dir, timeScale: 0 });

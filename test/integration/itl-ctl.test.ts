@@ -158,20 +158,22 @@ describe('integration: real ITL and CTL files', function () {
       }
     });
 
-    it('holds 2 SAST, this node\'s CallManager as TFTP, CAPF and one TVS per node', async () => {
+    it('holds 2 SAST, this node\'s CallManager and CallManager-ECDSA as TFTP, CAPF and one TVS per node', async () => {
       for (const node of NODES) {
         const t = node === PUB ? pub : sub;
         const list = parseTrustList(itl(node));
-        assert.deepEqual(roles(list), [Role.SAST, Role.SAST, Role.TFTP, Role.CAPF, Role.TVS, Role.TVS]);
+        assert.deepEqual(roles(list), [Role.SAST, Role.SAST, Role.TFTP, Role.TFTP, Role.CAPF, Role.TVS, Role.TVS]);
         const own = derOf(await certPem(t, 'CallManager'));
         assert.ok(list.records[1].certificate!.equals(own), `${node}: second SAST is its own CallManager`);
         assert.ok(list.records[2].certificate!.equals(own), `${node}: TFTP record is its own CallManager`);
         assert.equal(list.records[2].dnsName, node);
         assert.equal(list.records[2].ipAddress, IPS[node]);
         assert.ok(list.records[0].certificate!.equals(derOf(await itlRecovery())));
-        assert.ok(list.records[3].certificate!.equals(derOf(await certPem(pub, 'CAPF'))));
-        assert.ok(list.records[4].certificate!.equals(derOf(await certPem(pub, 'TVS'))));
-        assert.ok(list.records[5].certificate!.equals(derOf(await certPem(sub, 'TVS'))));
+        assert.ok(list.records[3].certificate!.equals(derOf(await certPem(t, 'CallManager-ECDSA'))), `${node}: its CallManager-ECDSA for ECDSA devices`);
+        assert.equal(list.records[3].publicKey!.length, 65, 'an X9.62 point');
+        assert.ok(list.records[4].certificate!.equals(derOf(await certPem(pub, 'CAPF'))));
+        assert.ok(list.records[5].certificate!.equals(derOf(await certPem(pub, 'TVS'))));
+        assert.ok(list.records[6].certificate!.equals(derOf(await certPem(sub, 'TVS'))));
       }
     });
 
@@ -191,12 +193,12 @@ describe('integration: real ITL and CTL files', function () {
         assert.equal(signerNameIn(out), cucmSubject(recovery));
         const { records } = parseShown(out, 'ITL');
         assert.deepEqual(records.map((r) => r.role), [
-          'System Administrator Security Token', 'System Administrator Security Token', 'TFTP', 'CAPF', 'TVS', 'TVS',
+          'System Administrator Security Token', 'System Administrator Security Token', 'TFTP', 'TFTP', 'CAPF', 'TVS', 'TVS',
         ]);
         assert.equal(records[0].subject, cucmSubject(recovery));
         assert.equal(records[0].used, true, 'This etoken was used to sign the ITL file. on the ITLRecovery record');
         assert.equal(records[1].used, false);
-        assert.deepEqual(records.slice(2).map((r) => r.used), [null, null, null, null], 'only SAST records carry the etoken line');
+        assert.deepEqual(records.slice(2).map((r) => r.used), [null, null, null, null, null], 'only SAST records carry the etoken line');
         assert.equal((out.match(/This etoken was used to sign the ITL file\./g) ?? []).length, 1);
       }
     });
@@ -221,7 +223,7 @@ describe('integration: real ITL and CTL files', function () {
       assert.match(await sub.run('show itl'), /^show itl\r\nLength of ITL file: 0\r\n/);
       await sub.run('utils service restart Cisco Tftp');
       assert.ok(verifyTrustList(itl(SUB), await itlRecovery()).ok);
-      assert.deepEqual(parseTrustList(itl(SUB)).records.map((r) => r.role), [Role.SAST, Role.SAST, Role.TFTP, Role.CAPF, Role.TVS, Role.TVS]);
+      assert.deepEqual(parseTrustList(itl(SUB)).records.map((r) => r.role), [Role.SAST, Role.SAST, Role.TFTP, Role.TFTP, Role.CAPF, Role.TVS, Role.TVS]);
     });
 
     it('show ctl before mixed mode says there is no CTL file', async () => {
@@ -256,7 +258,7 @@ describe('integration: real ITL and CTL files', function () {
       for (const node of NODES) {
         const buf = itl(node);
         assert.ok(!buf.equals(node === PUB ? before.pub : before.sub), `${node}: ITL rebuilt`);
-        assert.deepEqual(roles(parseTrustList(buf)), [Role.SAST, Role.SAST, Role.CCM_TFTP, Role.CAPF, Role.TVS, Role.TVS]);
+        assert.deepEqual(roles(parseTrustList(buf)), [Role.SAST, Role.SAST, Role.CCM_TFTP, Role.CCM_TFTP, Role.CAPF, Role.TVS, Role.TVS]);
         assert.ok(verifyTrustList(buf, recovery).ok);
       }
       for (const t of [pub, sub]) {

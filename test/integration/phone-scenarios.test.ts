@@ -120,6 +120,11 @@ describe('integration: phone recovery scenarios through the admin: CLI', functio
   const restartTftpEverywhere = async () => {
     for (const node of app.cluster.services.activeTftpNodes()) await restart(node === PUB ? pub : sub, 'Cisco Tftp');
   };
+  /** A service restart in the model, without ServM's polling (for time scales where it is slow). */
+  const restartNow = (node: string, service: string) => {
+    const plan = app.cluster.services.apply({ node, user: 'administrator', command: `utils service restart ${service}` }, service, 'restart');
+    assert.equal(plan.outcome, 'change');
+  };
   const regen = (t: TestSession, unit: string) => dialog(t, `set cert regen ${unit}`, [[REGEN_QUESTION, 'yes']]);
 
   // =============================================================================================
@@ -195,9 +200,12 @@ describe('integration: phone recovery scenarios through the admin: CLI', functio
         }
       });
 
-      scenario('non-secure, done wrong: regen and reset without localkey → Trust List update failed, old ITL kept; the localkey step then recovers', async () => {
+      scenario('non-secure, done wrong: regen and restart Tftp without localkey → Trust List update failed, old ITL kept; the localkey step then recovers', async () => {
         const before = snapshotItls();
         await regen(pub, 'ITLRecovery');
+        await resetAll();
+        assertAllTrustCurrent(); // nothing changes before the Tftp restart
+        await restartTftpEverywhere();
         await resetAll();
         assertItlRefused(before);
         // TVS does not vouch for ITLRecovery, so nothing else helps; the phones still register.
@@ -309,6 +317,7 @@ describe('integration: phone recovery scenarios through the admin: CLI', functio
       assertAllTrustCurrent();
       // A new ITLRecovery: unknown to the rollback ITL and to TVS; only I7 can accept it.
       await regen(pub, 'ITLRecovery');
+      await restartTftpEverywhere(); // the Tftp restart signs the ITL with it
       await pub.run(`sim enterprise-parameter set ${ROLLBACK} False`);
       assertAllTrustCurrent();
       for (const p of phones().filter(sbd)) assert.ok(verifyTrustList(installed(p).itl!, cert(PUB, 'ITLRecovery')).ok);
@@ -550,13 +559,19 @@ describe('integration: phone recovery scenarios through the admin: CLI', functio
     });
 
     scenario('done wrong: TVS and CallManager regenerated together → locked out (old ITL, Trust List update failed) until the trust list is deleted', async () => {
+      // Time stands nearly still (scale 1000): the phones' own resets after the TVS change fall due
+      // only when the clock is advanced, so the CallManager change comes before they took the new TVS.
+      app.close();
+      await open(await customDataDir(SINGLE_TVS_115), 1000);
       const before = snapshotItls();
       const configs = new Map(phones().map((p) => [p.name, installed(p).config]));
       await regen(pub, 'TVS');
       await regen(pub, 'CallManager');
-      await restart(pub, 'Cisco CallManager');
-      await restart(pub, 'Cisco Tftp');
-      await resetAll();
+      // ServM's polling takes simulated seconds, which this time scale makes long: restart in the model.
+      restartNow(PUB, 'Cisco CallManager');
+      restartNow(PUB, 'Cisco Tftp');
+      // Nobody resets the phones: they restart on their own because their ITL changed.
+      await pub.run('sim clock advance 10m');
       const locked = phones().filter((p) => sbd(p) && tftpNode(p) === PUB);
       assert.ok(locked.length > 0);
       for (const p of locked) {
@@ -574,7 +589,7 @@ describe('integration: phone recovery scenarios through the admin: CLI', functio
 
       const out = await pub.run('sim phone delete-trust-list all');
       assert.match(out, /Erasing CTL and ITL files on \d+ devices/);
-      phones();
+      await pub.run('sim clock advance 10m');
       assertAllTrustCurrent();
       for (const p of locked) assert.equal(app.fleet.phone(p.name).status, 'ITL installed');
     });

@@ -2,7 +2,8 @@
 // the files and who signs them (itl-ctl.md §2, §4), when a file must be rebuilt (planKey), and the key
 // lengths, hashes and validity periods a certificate unit may be given (keyrules).
 import assert from 'node:assert/strict';
-import { planItl, planCtl, planKey, buildTrustFile, type TrustState, type CertRef, type KeyPair, type TrustFilePlan } from '../../src/cluster/trustfiles';
+import { X509Certificate } from 'node:crypto';
+import { planItl, planCtl, planKey, buildTrustFile, ITL_SIZE_LIMIT, type TrustState, type CertRef, type KeyPair, type TrustFilePlan } from '../../src/cluster/trustfiles';
 import { versionProfile, type VersionProfile } from '../../src/cluster/versions';
 import { unitDefinition, type UnitDefinition } from '../../src/cluster/units';
 import {
@@ -56,6 +57,7 @@ describe('trust file plans (ITL and CTL contents per version profile)', () => {
             [Role.SAST, 'cucm-pub', 'cucm-pub/ITLRecovery'],
             [Role.SAST, node, `${node}/CallManager`],
             [Role.TFTP, node, `${node}/CallManager`],
+            [Role.TFTP, node, `${node}/CallManager-ECDSA`],
             [Role.CAPF, 'cucm-pub', 'cucm-pub/CAPF'],
             [Role.TVS, 'cucm-pub', 'cucm-pub/TVS'],
             [Role.TVS, 'cucm-sub1', 'cucm-sub1/TVS'],
@@ -74,7 +76,9 @@ describe('trust file plans (ITL and CTL contents per version profile)', () => {
             [Role.SAST, 'cucm-pub', 'cucm-pub/ITLRecovery'],
             [Role.TFTP, node, `${node}/CallManager`],
           ]);
-          assert.deepEqual(shape(p).slice(3).map((r) => r[0]), [Role.CAPF, Role.TVS, Role.TVS]);
+          // 11.0 added CallManager-ECDSA to the ITL; 10.5 has none.
+          const ec = release === '10.5' ? [] : [Role.TFTP];
+          assert.deepEqual(shape(p).slice(3).map((r) => r[0]), [...ec, Role.CAPF, Role.TVS, Role.TVS]);
         }
       });
     }
@@ -87,6 +91,15 @@ describe('trust file plans (ITL and CTL contents per version profile)', () => {
         assert.deepEqual(tftpRecord(true), { role: Role.CCM_TFTP, server: 'cucm-sub1', cert: { node: 'cucm-sub1', unit: 'CallManager' } });
       });
     }
+
+    it('carries the node\'s CallManager-ECDSA in the TFTP role (CCM+TFTP in mixed mode) from 11.5, not on 10.5 nor under rollback', () => {
+      const ec = (release: VersionProfile['release'], opts: Partial<TrustState> = {}) =>
+        planItl(state(release, opts), 'cucm-sub1').records.filter((r) => r.cert?.unit === 'CallManager-ECDSA');
+      assert.deepEqual(ec('14'), [{ role: Role.TFTP, server: 'cucm-sub1', cert: { node: 'cucm-sub1', unit: 'CallManager-ECDSA' } }]);
+      assert.deepEqual(ec('11.5', { mixedMode: true }).map((r) => r.role), [Role.CCM_TFTP]);
+      assert.deepEqual(ec('10.5'), []);
+      assert.deepEqual(ec('14', { rollback: true }), []);
+    });
 
     it('has a CAPF record only while CAPF is active on the publisher', () => {
       assert.equal(planItl(state('14'), 'cucm-pub').records.filter((r) => r.role === Role.CAPF).length, 1);
@@ -206,15 +219,15 @@ describe('trust file plans (ITL and CTL contents per version profile)', () => {
 
     before(async () => {
       const now = new Date();
-      const make = async (cn: string) => {
+      const make = async (cn: string, keyType: 'RSA' | 'EC' = 'RSA') => {
         const c = await createSelfSigned({
-          keyType: 'RSA', keySize: 2048, hash: 'SHA256', subject: { CN: cn, OU: 'TAC', O: 'Cisco', L: 'RTP', ST: 'NC', C: 'US' },
+          keyType, keySize: keyType === 'EC' ? 256 : 2048, hash: 'SHA256', subject: { CN: cn, OU: 'TAC', O: 'Cisco', L: 'RTP', ST: 'NC', C: 'US' },
           notBefore: now, notAfter: new Date(now.getTime() + 86400_000), purpose: 'CallManager',
         });
         return { certPem: c.certPem, keyPem: c.keyPem };
       };
-      const [itlr, cm] = await Promise.all([make('ITLRECOVERY_cucm-pub.example.com'), make('cucm-pub.example.com')]);
-      certs = { ITLRecovery: itlr, CallManager: cm, CAPF: cm, TVS: cm };
+      const [itlr, cm, ec] = await Promise.all([make('ITLRECOVERY_cucm-pub.example.com'), make('cucm-pub.example.com'), make('cucm-pub-EC.example.com', 'EC')]);
+      certs = { ITLRecovery: itlr, CallManager: cm, CAPF: cm, TVS: cm, 'CallManager-ECDSA': ec };
     });
 
     const ips: Record<string, string> = { 'cucm-pub': '10.10.10.11', 'cucm-sub1': '10.10.10.12' };
@@ -230,6 +243,18 @@ describe('trust file plans (ITL and CTL contents per version profile)', () => {
         assert.equal(r.length, 5 + (3 + r.dnsName!.length + 1) + 5 + 7);
         assert.equal(r.ipAddress, ips[r.dnsName!]);
       }
+    });
+
+    it('writes the CallManager-ECDSA record with its 65-byte X9.62 point; record and header lengths add up to the file and it verifies', () => {
+      const buf = buildTrustFile(planItl(state('14'), 'cucm-pub'), (r) => certs[r.unit], (s) => ips[s], new Date());
+      const list = parseTrustList(buf);
+      const ec = list.records.find((r) => r.certificate?.equals(new X509Certificate(certs['CallManager-ECDSA'].certPem).raw))!;
+      assert.equal(ec.role, Role.TFTP);
+      assert.equal(ec.publicKey!.length, 65);
+      assert.equal(ec.publicKey![0], 4, 'uncompressed point');
+      assert.equal(list.header.headerLength + list.records.reduce((n, r) => n + r.length, 0), buf.length);
+      assert.ok(verifyTrustList(buf, certs.ITLRecovery.certPem).ok);
+      assert.ok(buf.length < ITL_SIZE_LIMIT);
     });
 
     it('signs with the plan\'s signer, or with an explicitly given key pair', () => {
