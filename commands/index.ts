@@ -17,12 +17,13 @@ import { risdbCommands } from './show-risdb';
 import { csrCommands } from './csr';
 import { certImportCommands } from './cert-import';
 import { simLabCommands } from './sim-lab';
+import { simTrainingCommands } from './sim-training';
 
 export function allCommands(): CommandSpec[] {
   return [
     ...sessionCommands, ...systemCommands, ...showCertCommands, ...showItlCommands, ...serviceCommands,
     ...systemRestartCommands, ...ctlCommands, ...itlCommands, ...fileCommands, ...setCertCommands,
     ...csrCommands, ...certImportCommands, ...contactSearchCommands, ...risdbCommands,
-    ...simPhoneCommands, ...simClusterCommands, ...simLabCommands,
+    ...simPhoneCommands, ...simClusterCommands, ...simLabCommands, ...simTrainingCommands,
   ];
 }

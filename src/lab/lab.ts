@@ -10,6 +10,7 @@ import { Fleet, PhoneBoots } from '../phones/fleet';
 import { EventLog, fromRow, type LabEvent } from './events';
 import { Scheduler, type DueSource } from './scheduler';
 import { Network } from './network';
+import type { Training } from '../training/training';
 
 export interface LabOptions {
   dataDir: string;
@@ -31,6 +32,8 @@ export class Lab {
   private readonly files = new Map<string, FileService>();
   private readonly fleets = new Map<string, Fleet>();
   private readonly log: (m: string) => void;
+  /** the exercise running on this lab, when it was started from a scenario (read-only for viewers) */
+  training?: Training;
 
   constructor(opts: LabOptions, store?: Store) {
     this.log = opts.log ?? (() => {});
