@@ -12,6 +12,7 @@ import { startSimulator, LAB_SFTP, type Simulator } from './simulator';
 import type { Privilege } from './cli/command';
 import { ClusterError } from './cluster/errors';
 import { OutputFlow } from './cli/output-flow';
+import { labList, serveScenario } from './training/cli';
 
 const USAGE = `usage:
   ucmsim serve  [--data DIR] [--lab FILE] [--listen HOST] [--ssh-port N] [--tftp-port N] [--http-port N]
@@ -20,6 +21,12 @@ const USAGE = `usage:
   ucmsim shell  [--data DIR] [--node NAME] [--time-scale X]
   ucmsim init   [--data DIR] [--lab FILE] [--force]
   ucmsim passwd [--data DIR] [--cluster NAME] USER   (reads the new password from the terminal or stdin)
+  ucmsim lab list                                     (the training scenarios)
+  ucmsim serve --scenario NAME [--data DIR] [other serve options]
+                                                      (a fresh lab of the scenario, set up, with its briefing)
+  ucmsim classroom --scenario NAME --seats N [--data DIR] [--ssh-port N] [--sftp-port N] [--time-scale X]
+  ucmsim recordings list [--data DIR]
+  ucmsim recordings play FILE [--speed X]
 
   --data DIR       data directory (default ./data)
   --listen HOST    address the servers listen on (default 127.0.0.1); any other address is refused while
@@ -157,7 +164,8 @@ async function ensureCluster(dataDir: string, configFile: string | undefined, lo
 }
 
 async function serve(argv: string[]): Promise<void> {
-  const { flags } = parseFlags(argv, { data: 'value', listen: 'value', 'ssh-port': 'value', 'tftp-port': 'value', 'http-port': 'value', 'tvs-port': 'value', 'sftp-port': 'value', 'sftp-password': 'value', 'sftp-password-file': 'value', 'time-scale': 'value', config: 'value', lab: 'value' });
+  const { flags } = parseFlags(argv, { data: 'value', listen: 'value', 'ssh-port': 'value', 'tftp-port': 'value', 'http-port': 'value', 'tvs-port': 'value', 'sftp-port': 'value', 'sftp-password': 'value', 'sftp-password-file': 'value', 'time-scale': 'value', config: 'value', lab: 'value', scenario: 'value' });
+  if (flags.scenario !== undefined) return serveTraining(flags);
   const dataDir = path.resolve(String(flags.data ?? 'data'));
   const host = String(flags.listen ?? '127.0.0.1');
   const basePort = numberFlag(flags, 'ssh-port', 2222, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
@@ -223,6 +231,30 @@ async function serve(argv: string[]): Promise<void> {
   process.once('SIGTERM', stop);
   // The last line of defence: whatever escaped a command, a tick or a handler is logged with its
   // stack, and every other session goes on.
+  process.on('uncaughtException', (e) => console.error(`ucmsim: contained an uncaught exception: ${e.stack ?? e}`));
+  process.on('unhandledRejection', (e) => console.error(`ucmsim: contained an unhandled rejection: ${(e as Error)?.stack ?? e}`));
+}
+
+/** serve --scenario NAME: a fresh lab of the scenario (loopback only: its accounts have well-known passwords). */
+async function serveTraining(flags: Flags): Promise<void> {
+  const host = String(flags.listen ?? '127.0.0.1');
+  if (!isLoopback(host)) throw new Refused(`refusing to listen on ${host}: a scenario lab has well-known passwords (use ucmsim classroom for trainees on other hosts)`);
+  const port = (name: string, dflt: number) => numberFlag(flags, name, dflt, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
+  const { seat, release } = await serveScenario({
+    name: String(flags.scenario), dataDir: flags.data === undefined ? undefined : String(flags.data), host,
+    basePort: port('ssh-port', 2222), sftpPort: port('sftp-port', 2022), tftpPort: port('tftp-port', 6969), httpPort: port('http-port', 6970), tvsPort: port('tvs-port', 2445),
+    timeScale: numberFlag(flags, 'time-scale', 1, validTimeScale),
+  });
+  const stop = () => {
+    console.log('stopping');
+    setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
+    void seat.close().finally(() => {
+      release();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   process.on('uncaughtException', (e) => console.error(`ucmsim: contained an uncaught exception: ${e.stack ?? e}`));
   process.on('unhandledRejection', (e) => console.error(`ucmsim: contained an unhandled rejection: ${(e as Error)?.stack ?? e}`));
 }
@@ -346,6 +378,8 @@ export async function main(argv: string[]): Promise<void> {
     else if (cmd === 'shell') await shell(rest);
     else if (cmd === 'init') await init(rest);
     else if (cmd === 'passwd') await passwd(rest);
+    else if (cmd === 'lab' && rest[0] === 'list' && rest.length === 1) labList();
+    else if (cmd === 'lab') throw new UsageError('ucmsim lab list');
     else if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') process.stdout.write(USAGE);
     else throw new UsageError(`unknown command ${cmd}`);
   } catch (e) {
