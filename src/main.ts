@@ -12,7 +12,7 @@ import { startSimulator, LAB_SFTP, type Simulator } from './simulator';
 import type { Privilege } from './cli/command';
 import { ClusterError } from './cluster/errors';
 import { OutputFlow } from './cli/output-flow';
-import { labList, serveScenario } from './training/cli';
+import { labList, serveScenario, recordingsList, recordingsPlay } from './training/cli';
 
 const USAGE = `usage:
   ucmsim serve  [--data DIR] [--lab FILE] [--listen HOST] [--ssh-port N] [--tftp-port N] [--http-port N]
@@ -371,6 +371,13 @@ async function passwd(argv: string[]): Promise<void> {
   }
 }
 
+async function recordings(argv: string[]): Promise<void> {
+  const { flags, rest } = parseFlags(argv, { data: 'value', speed: 'value' });
+  if (rest[0] === 'list' && rest.length === 1) return recordingsList(String(flags.data ?? 'data'));
+  if (rest[0] === 'play' && rest.length === 2) return recordingsPlay(rest[1], numberFlag(flags, 'speed', 1, (n) => n >= 0.1 && n <= 1000));
+  throw new UsageError('ucmsim recordings list [--data DIR] | ucmsim recordings play FILE [--speed X]');
+}
+
 export async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   try {
@@ -380,6 +387,7 @@ export async function main(argv: string[]): Promise<void> {
     else if (cmd === 'passwd') await passwd(rest);
     else if (cmd === 'lab' && rest[0] === 'list' && rest.length === 1) labList();
     else if (cmd === 'lab') throw new UsageError('ucmsim lab list');
+    else if (cmd === 'recordings') await recordings(rest);
     else if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') process.stdout.write(USAGE);
     else throw new UsageError(`unknown command ${cmd}`);
   } catch (e) {

@@ -10,6 +10,7 @@ import { listScenarios, findScenario, type Scenario } from './scenario';
 import { buildLab, setUpScenario, Seat, SNAPSHOT_DIR } from './seat';
 import { TRAINING_FILE } from './training';
 import { DEFAULT_PASSWORD } from '../cluster/passwords';
+import { RECORDINGS_DIR } from '../ssh/recording';
 
 export function labList(): void {
   const scenarios = listScenarios();
@@ -89,5 +90,73 @@ export async function serveScenario(o: ScenarioServeOptions): Promise<{ seat: Se
   } catch (e) {
     release();
     throw e;
+  }
+}
+
+// --- recordings --------------------------------------------------------------------------------
+
+/** A recording's header and length, read without loading a large file whole. */
+function castInfo(file: string): { title: string; seconds: number; bytes: number } {
+  const bytes = fs.statSync(file).size;
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(Math.min(bytes, 4096));
+    fs.readSync(fd, head, 0, head.length, 0);
+    const header = JSON.parse(head.toString('utf8').split('\n')[0]) as { title?: string };
+    const tail = Buffer.alloc(Math.min(bytes, 65536));
+    fs.readSync(fd, tail, 0, tail.length, bytes - tail.length);
+    const lines = tail.toString('utf8').trimEnd().split('\n');
+    let seconds = 0;
+    try {
+      const last = JSON.parse(lines[lines.length - 1]) as unknown;
+      if (Array.isArray(last)) seconds = Number(last[0]);
+    } catch {
+      /* a recording still being written */
+    }
+    return { title: header.title ?? '', seconds, bytes };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function recordingsList(dataDir: string): void {
+  const dir = path.join(path.resolve(dataDir), RECORDINGS_DIR);
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cast')).sort() : [];
+  for (const f of files) {
+    try {
+      const i = castInfo(path.join(dir, f));
+      console.log(`${path.join(dir, f)}  ${i.seconds.toFixed(1).padStart(8)} s  ${String(i.bytes).padStart(9)} bytes  ${i.title}`);
+    } catch {
+      console.log(`${path.join(dir, f)}  (unreadable)`);
+    }
+  }
+  console.log(`${files.length} recording${files.length === 1 ? '' : 's'} in ${dir}`);
+}
+
+/** Longest pause a replay keeps (wall seconds, before --speed): an idle trainee is not replayed idle. */
+export const MAX_REPLAY_PAUSE_S = 5;
+
+/** Replays an asciicast v2 file to `out` with its timing divided by `speed`. */
+export async function recordingsPlay(file: string, speed: number, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<void> {
+  if (!(Number.isFinite(speed) && speed >= 0.1 && speed <= 1000)) throw new ConfigError('--speed must be from 0.1 to 1000');
+  const readline = await import('node:readline');
+  const rl = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let first = true;
+  let at = 0;
+  for await (const line of rl) {
+    if (line.length > 64 * 1024 * 1024) throw new ConfigError(`${file}: a line too long for a recording`);
+    if (first) {
+      first = false;
+      const h = JSON.parse(line) as { version?: number };
+      if (h.version !== 2) throw new ConfigError(`${file} is not an asciicast v2 recording`);
+      continue;
+    }
+    if (!line.trim()) continue;
+    const e = JSON.parse(line) as [number, string, string];
+    if (!Array.isArray(e) || typeof e[0] !== 'number' || typeof e[2] !== 'string') throw new ConfigError(`${file}: not an asciicast event: ${line.slice(0, 80)}`);
+    const wait = Math.min(Math.max(0, e[0] - at), MAX_REPLAY_PAUSE_S) / speed;
+    at = e[0];
+    if (wait > 0.001) await new Promise((r) => setTimeout(r, wait * 1000));
+    if (e[1] === 'o') out(e[2]);
   }
 }
