@@ -18,12 +18,13 @@ import { csrCommands } from './csr';
 import { certImportCommands } from './cert-import';
 import { simLabCommands } from './sim-lab';
 import { simTrainingCommands } from './sim-training';
+import { simClassroomCommands } from './sim-classroom';
 
 export function allCommands(): CommandSpec[] {
   return [
     ...sessionCommands, ...systemCommands, ...showCertCommands, ...showItlCommands, ...serviceCommands,
     ...systemRestartCommands, ...ctlCommands, ...itlCommands, ...fileCommands, ...setCertCommands,
     ...csrCommands, ...certImportCommands, ...contactSearchCommands, ...risdbCommands,
-    ...simPhoneCommands, ...simClusterCommands, ...simLabCommands, ...simTrainingCommands,
+    ...simPhoneCommands, ...simClusterCommands, ...simLabCommands, ...simTrainingCommands, ...simClassroomCommands,
   ];
 }

@@ -49,6 +49,7 @@ export interface EventPayloads {
   'phones-booted': { booted: number; registered: number; rejected: number; unregistered: number; names: { reg: string[]; rej: string[]; unr: string[] }; fleet: { total: number; registered: number; rebooting: number } };
   'cluster-offline': Record<string, never>;
   'cluster-online': Record<string, never>;
+  'account-created': { user: string; privilege: number };
 }
 
 export type EventKind = keyof EventPayloads;
@@ -88,6 +89,7 @@ export const EVENT_CATALOGUE: Record<EventKind, string> = {
   'phones-booted': 'phones finished booting',
   'cluster-offline': 'the cluster was taken off the network',
   'cluster-online': 'the cluster came back on the network',
+  'account-created': 'a CLI account was created',
 };
 
 export function isEventKind(kind: string): kind is EventKind {

@@ -11,6 +11,7 @@ import { EventLog, fromRow, type LabEvent } from './events';
 import { Scheduler, type DueSource } from './scheduler';
 import { Network } from './network';
 import type { Training } from '../training/training';
+import type { ClassroomView } from '../training/classroom';
 
 export interface LabOptions {
   dataDir: string;
@@ -34,6 +35,8 @@ export class Lab {
   private readonly log: (m: string) => void;
   /** the exercise running on this lab, when it was started from a scenario (read-only for viewers) */
   training?: Training;
+  /** the classroom this lab is a seat of (its instructor's view of every seat) */
+  classroom?: ClassroomView;
 
   constructor(opts: LabOptions, store?: Store) {
     this.log = opts.log ?? (() => {});

@@ -21,20 +21,18 @@ export interface SeatOptions {
   log?: (m: string) => void;
   /** listeners to start; absent: the lab runs in-process only (tests, the instructor's view) */
   listen?: Omit<SimulatorOptions, 'dataDir' | 'timeScale' | 'log'>;
-  /** accounts besides etc/users.yaml (classroom trainees) */
-  users?: UserConfig[];
   /** called after every (re)start with the new app */
   started?: (app: App) => void;
 }
 
 const storeFiles = [STORE_FILE, `${STORE_FILE}-wal`, `${STORE_FILE}-shm`];
 
-/** Builds the scenario's lab in an empty data directory (real keys: seconds). */
-export async function buildLab(scenario: Scenario, dataDir: string, users: UserConfig[] = []): Promise<void> {
+/** Builds the scenario's lab in an empty data directory (real keys: seconds), with these accounts. */
+export async function buildLab(scenario: Scenario, dataDir: string, users: UserConfig[] = loadUsers()): Promise<void> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const store = Store.open(dataDir);
   try {
-    await initializeLab(store, loadLabConfig(scenario.lab), [...loadUsers(), ...users], new Date());
+    await initializeLab(store, loadLabConfig(scenario.lab), users, new Date());
   } finally {
     store.close();
   }
