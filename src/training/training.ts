@@ -76,6 +76,7 @@ export class Training {
   private pending = false;
   private closed = false;
   private readonly listeners = new Set<() => void>();
+  private readonly events: LabEvent[];
 
   constructor(
     readonly lab: Lab,
@@ -83,7 +84,14 @@ export class Training {
     private readonly state: TrainingState,
     private readonly host: { sftpRoot: string; reset: () => void },
   ) {
-    this.unsubscribe = lab.events.subscribe(() => this.schedule());
+    // The events since the start, read once and then kept from the bus (no store read per look).
+    this.events = lab.recentEvents(MAX_EVENTS).filter((e) => e.id > state.startEventId);
+    this.unsubscribe = lab.events.subscribe((e) => {
+      if (e.id <= this.state.startEventId) return;
+      this.events.push(e);
+      if (this.events.length > 2 * MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
+      this.schedule();
+    });
     this.refresh();
   }
 
@@ -104,12 +112,13 @@ export class Training {
   }
 
   private context(): CheckContext {
-    const events = this.lab.recentEvents(MAX_EVENTS).filter((e) => e.id > this.state.startEventId);
+    const events = this.events.length > MAX_EVENTS ? this.events.slice(-MAX_EVENTS) : this.events;
     return { lab: this.lab, events, sftpRoot: this.host.sftpRoot };
   }
 
   private refresh(): void {
     let changed = false;
+    if (this.scenario.objectives.every((o) => this.state.met[o.id])) return;
     try {
       const ctx = this.context();
       for (const o of this.scenario.objectives) {
