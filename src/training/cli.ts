@@ -72,11 +72,14 @@ export async function serveScenario(o: ScenarioServeOptions): Promise<{ seat: Se
   try {
     freshScenarioDir(dataDir);
     await prepareScenario(scenario, dataDir, (s) => console.log(s));
+    let starts = 0;
     const seat = new Seat(scenario, dataDir, {
       timeScale: o.timeScale,
       log: (m) => console.error(m),
       listen: { host: o.host, basePort: o.basePort, sftpPort: o.sftpPort, tftpPort: o.tftpPort, httpPort: o.httpPort, tvsPort: o.tvsPort },
-      started: () => console.log(`lab ${scenario.name} (re)started`),
+      started: () => {
+        if (starts++) console.log(`lab ${scenario.name} reset: the exercise starts again`);
+      },
     });
     await seat.start();
     const sim = seat.sim!;
