@@ -6,7 +6,8 @@ import { ConfigError } from '../cluster/config';
 import { Store, STORE_FILE } from '../store/store';
 import { acquireServeLock } from '../store/lock';
 import { LAB_SFTP } from '../simulator';
-import { listScenarios, findScenario, type Scenario } from './scenario';
+import { listScenarios, findScenario, ScenarioError, type Scenario } from './scenario';
+import { ScriptError } from './script';
 import { buildLab, setUpScenario, Seat, SNAPSHOT_DIR } from './seat';
 import { TRAINING_FILE } from './training';
 import { DEFAULT_PASSWORD } from '../cluster/passwords';
@@ -38,7 +39,12 @@ export async function prepareScenario(scenario: Scenario, dir: string, log: (s: 
   log(`building the lab of scenario ${scenario.name} (${path.basename(scenario.lab)}) in ${dir}`);
   await buildLab(scenario, dir);
   log(`running its setup (${scenario.setup.length} commands)`);
-  await setUpScenario(scenario, dir);
+  try {
+    await setUpScenario(scenario, dir);
+  } catch (e) {
+    if (e instanceof ScriptError) throw new ScenarioError(`the setup of scenario ${scenario.name} failed: ${e.message}`);
+    throw e;
+  }
   log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
