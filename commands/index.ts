@@ -26,6 +26,8 @@ import { fipsCommands } from './utils-fips';
 import { drsCommands } from './disaster-recovery';
 import { simNodeCommands } from './sim-node';
 import { versionCommands } from './versions';
+import { simTrainingCommands } from './sim-training';
+import { simClassroomCommands } from './sim-classroom';
 
 export function allCommands(): CommandSpec[] {
   return [
@@ -33,6 +35,6 @@ export function allCommands(): CommandSpec[] {
     ...systemRestartCommands, ...ctlCommands, ...itlCommands, ...fileCommands, ...setCertCommands,
     ...csrCommands, ...certImportCommands, ...contactSearchCommands, ...risdbCommands,
     ...networkCommands, ...platformStatusCommands, ...activelogCommands, ...runSqlCommands, ...fipsCommands, ...drsCommands, ...simNodeCommands, ...versionCommands,
-    ...simPhoneCommands, ...simClusterCommands, ...simLabCommands, ...simBulkCertificateCommands,
+    ...simPhoneCommands, ...simClusterCommands, ...simLabCommands, ...simBulkCertificateCommands, ...simTrainingCommands, ...simClassroomCommands,
   ];
 }

@@ -9,6 +9,8 @@ import { Grammar } from './cli/grammar';
 import { CliSession, type Terminal } from './cli/session';
 import type { Privilege } from './cli/command';
 import { allCommands } from '../commands';
+import path from 'node:path';
+import { Recorder, RECORDINGS_DIR } from './ssh/recording';
 
 export interface AppOptions {
   dataDir: string;
@@ -22,9 +24,12 @@ export class App {
   readonly lab: Lab;
   readonly grammar = new Grammar(allCommands());
   private readonly sessions = new Set<CliSession>();
+  /** the asciicast recordings of the SSH sessions, under the data directory */
+  readonly recorder: Recorder;
 
   constructor(readonly opts: AppOptions) {
     this.lab = new Lab({ dataDir: opts.dataDir, timeScale: opts.timeScale, log: opts.log });
+    this.recorder = new Recorder(path.join(opts.dataDir, RECORDINGS_DIR), (m) => this.log(m));
   }
 
   /** The lab's first cluster: the only one of a one-cluster lab. */

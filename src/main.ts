@@ -12,6 +12,9 @@ import { startSimulator, LAB_SFTP, type Simulator } from './simulator';
 import type { Privilege } from './cli/command';
 import { ClusterError } from './cluster/errors';
 import { OutputFlow } from './cli/output-flow';
+import { labList, serveScenario, recordingsList, recordingsPlay, briefingText } from './training/cli';
+import { findScenario, ScenarioError } from './training/scenario';
+import { Classroom, MAX_SEATS } from './training/classroom';
 
 const USAGE = `usage:
   ucmsim serve  [--data DIR] [--lab FILE] [--listen HOST] [--ssh-port N] [--tftp-port N] [--http-port N]
@@ -20,6 +23,12 @@ const USAGE = `usage:
   ucmsim shell  [--data DIR] [--node NAME] [--time-scale X]
   ucmsim init   [--data DIR] [--lab FILE] [--force]
   ucmsim passwd [--data DIR] [--cluster NAME] USER   (reads the new password from the terminal or stdin)
+  ucmsim lab list                                     (the training scenarios)
+  ucmsim serve --scenario NAME [--data DIR] [other serve options]
+                                                      (a fresh lab of the scenario, set up, with its briefing)
+  ucmsim classroom --scenario NAME --seats N [--data DIR] [--ssh-port N] [--sftp-port N] [--time-scale X]
+  ucmsim recordings list [--data DIR]
+  ucmsim recordings play FILE [--speed X]
 
   --data DIR       data directory (default ./data)
   --listen HOST    address the servers listen on (default 127.0.0.1); any other address is refused while
@@ -157,7 +166,8 @@ async function ensureCluster(dataDir: string, configFile: string | undefined, lo
 }
 
 async function serve(argv: string[]): Promise<void> {
-  const { flags } = parseFlags(argv, { data: 'value', listen: 'value', 'ssh-port': 'value', 'tftp-port': 'value', 'http-port': 'value', 'tvs-port': 'value', 'sftp-port': 'value', 'sftp-password': 'value', 'sftp-password-file': 'value', 'time-scale': 'value', config: 'value', lab: 'value' });
+  const { flags } = parseFlags(argv, { data: 'value', listen: 'value', 'ssh-port': 'value', 'tftp-port': 'value', 'http-port': 'value', 'tvs-port': 'value', 'sftp-port': 'value', 'sftp-password': 'value', 'sftp-password-file': 'value', 'time-scale': 'value', config: 'value', lab: 'value', scenario: 'value' });
+  if (flags.scenario !== undefined) return serveTraining(flags);
   const dataDir = path.resolve(String(flags.data ?? 'data'));
   const host = String(flags.listen ?? '127.0.0.1');
   const basePort = numberFlag(flags, 'ssh-port', 2222, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
@@ -223,6 +233,30 @@ async function serve(argv: string[]): Promise<void> {
   process.once('SIGTERM', stop);
   // The last line of defence: whatever escaped a command, a tick or a handler is logged with its
   // stack, and every other session goes on.
+  process.on('uncaughtException', (e) => console.error(`ucmsim: contained an uncaught exception: ${e.stack ?? e}`));
+  process.on('unhandledRejection', (e) => console.error(`ucmsim: contained an unhandled rejection: ${(e as Error)?.stack ?? e}`));
+}
+
+/** serve --scenario NAME: a fresh lab of the scenario (loopback only: its accounts have well-known passwords). */
+async function serveTraining(flags: Flags): Promise<void> {
+  const host = String(flags.listen ?? '127.0.0.1');
+  if (!isLoopback(host)) throw new Refused(`refusing to listen on ${host}: a scenario lab has well-known passwords (use ucmsim classroom for trainees on other hosts)`);
+  const port = (name: string, dflt: number) => numberFlag(flags, name, dflt, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
+  const { seat, release } = await serveScenario({
+    name: String(flags.scenario), dataDir: flags.data === undefined ? undefined : String(flags.data), host,
+    basePort: port('ssh-port', 2222), sftpPort: port('sftp-port', 2022), tftpPort: port('tftp-port', 6969), httpPort: port('http-port', 6970), tvsPort: port('tvs-port', 2445),
+    timeScale: numberFlag(flags, 'time-scale', 1, validTimeScale),
+  });
+  const stop = () => {
+    console.log('stopping');
+    setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
+    void seat.close().finally(() => {
+      release();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   process.on('uncaughtException', (e) => console.error(`ucmsim: contained an uncaught exception: ${e.stack ?? e}`));
   process.on('unhandledRejection', (e) => console.error(`ucmsim: contained an unhandled rejection: ${(e as Error)?.stack ?? e}`));
 }
@@ -339,6 +373,50 @@ async function passwd(argv: string[]): Promise<void> {
   }
 }
 
+async function classroom(argv: string[]): Promise<void> {
+  const { flags } = parseFlags(argv, { scenario: 'value', seats: 'value', data: 'value', listen: 'value', 'ssh-port': 'value', 'sftp-port': 'value', 'time-scale': 'value' });
+  if (flags.scenario === undefined || flags.seats === undefined) throw new UsageError('ucmsim classroom --scenario NAME --seats N');
+  const scenario = findScenario(String(flags.scenario));
+  const dir = path.resolve(String(flags.data ?? `classroom-${scenario.name}`));
+  const port = (name: string, dflt: number) => numberFlag(flags, name, dflt, (n) => Number.isInteger(n) && n >= 0 && n < 65536);
+  const release = acquireServeLock(dir);
+  let room: Classroom;
+  try {
+    room = await Classroom.open({
+      scenario, dir, seats: numberFlag(flags, 'seats', 1, (n) => Number.isInteger(n) && n >= 1 && n <= MAX_SEATS),
+      host: String(flags.listen ?? '127.0.0.1'), sshPort: port('ssh-port', 2222), sftpPort: port('sftp-port', 2022),
+      timeScale: numberFlag(flags, 'time-scale', 1, validTimeScale), log: (m) => console.error(m), say: (m) => console.log(m),
+    });
+  } catch (e) {
+    release();
+    throw e;
+  }
+  console.log(`classroom of ${room.seatCount} seats, scenario ${scenario.name}, in ${dir}`);
+  console.log(`logins and passwords (0600): ${room.credentials}`);
+  console.log(fs.readFileSync(room.credentials, 'utf8').split('\n').filter((l) => l.startsWith('#')).join('\n'));
+  console.log('');
+  console.log(briefingText(scenario));
+  const stop = () => {
+    console.log('stopping');
+    setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
+    void room.close().finally(() => {
+      release();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.on('uncaughtException', (e) => console.error(`ucmsim: contained an uncaught exception: ${e.stack ?? e}`));
+  process.on('unhandledRejection', (e) => console.error(`ucmsim: contained an unhandled rejection: ${(e as Error)?.stack ?? e}`));
+}
+
+async function recordings(argv: string[]): Promise<void> {
+  const { flags, rest } = parseFlags(argv, { data: 'value', speed: 'value' });
+  if (rest[0] === 'list' && rest.length === 1) return recordingsList(String(flags.data ?? 'data'));
+  if (rest[0] === 'play' && rest.length === 2) return recordingsPlay(rest[1], numberFlag(flags, 'speed', 1, (n) => n >= 0.1 && n <= 1000));
+  throw new UsageError('ucmsim recordings list [--data DIR] | ucmsim recordings play FILE [--speed X]');
+}
+
 export async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   try {
@@ -346,11 +424,15 @@ export async function main(argv: string[]): Promise<void> {
     else if (cmd === 'shell') await shell(rest);
     else if (cmd === 'init') await init(rest);
     else if (cmd === 'passwd') await passwd(rest);
+    else if (cmd === 'lab' && rest[0] === 'list' && rest.length === 1) labList();
+    else if (cmd === 'lab') throw new UsageError('ucmsim lab list');
+    else if (cmd === 'recordings') await recordings(rest);
+    else if (cmd === 'classroom') await classroom(rest);
     else if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') process.stdout.write(USAGE);
     else throw new UsageError(`unknown command ${cmd}`);
   } catch (e) {
     if (e instanceof UsageError) process.stderr.write(`ucmsim: ${e.message}\n\n${USAGE}`);
-    else if (e instanceof DataDirInUse || e instanceof ConfigError || e instanceof ClusterError || e instanceof Refused) process.stderr.write(`ucmsim: ${e.message}\n`);
+    else if (e instanceof DataDirInUse || e instanceof ConfigError || e instanceof ScenarioError || e instanceof ClusterError || e instanceof Refused) process.stderr.write(`ucmsim: ${e.message}\n`);
     else process.stderr.write(`ucmsim: ${(e as Error).stack ?? e}\n`);
     process.exit(e instanceof UsageError || e instanceof Refused ? 2 : 1);
   }

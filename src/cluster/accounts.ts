@@ -28,6 +28,15 @@ export class Accounts {
     return this.cluster.repo.users(this.cluster.name);
   }
 
+  /** A new account (a classroom's trainee or instructor); a name already taken is refused. */
+  create(actor: Actor | null, user: string, privilege: number, hash: string): void {
+    this.cluster.store.transaction(() => {
+      if (this.cluster.repo.user(this.cluster.name, user)) throw new ClusterError(`the account ${user} exists`);
+      this.cluster.repo.upsertUser({ cluster: this.cluster.name, name: user, privilege, password_hash: hash });
+      this.cluster.record(actor, 'account-created', { user, privilege });
+    });
+  }
+
   setPassword(actor: Actor | null, user: string, hash: string): void {
     this.cluster.store.transaction(() => {
       const u = this.cluster.repo.user(this.cluster.name, user);

@@ -69,6 +69,7 @@ export interface EventPayloads {
   'drs-restore': { tar: string; device: string; node: string; certificates: number };
   'node-rebuilt': { node: string; certificates: number };
   'version-switched': { from: string; to: string };
+  'account-created': { user: string; privilege: number };
 }
 
 export type EventKind = keyof EventPayloads;
@@ -125,6 +126,7 @@ export const EVENT_CATALOGUE: Record<EventKind, string> = {
   'drs-restore': 'a node was restored from a DRS backup',
   'node-rebuilt': 'a node crashed and was reinstalled with new certificates and keys',
   'version-switched': 'the cluster switched to the version of its inactive partition',
+  'account-created': 'a CLI account was created',
 };
 
 export function isEventKind(kind: string): kind is EventKind {

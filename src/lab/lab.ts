@@ -10,6 +10,8 @@ import { Fleet, PhoneBoots } from '../phones/fleet';
 import { EventLog, fromRow, type LabEvent } from './events';
 import { Scheduler, type DueSource } from './scheduler';
 import { Network } from './network';
+import type { Training } from '../training/training';
+import type { ClassroomView } from '../training/classroom';
 
 export interface LabOptions {
   dataDir: string;
@@ -31,6 +33,10 @@ export class Lab {
   private readonly files = new Map<string, FileService>();
   private readonly fleets = new Map<string, Fleet>();
   private readonly log: (m: string) => void;
+  /** the exercise running on this lab, when it was started from a scenario (read-only for viewers) */
+  training?: Training;
+  /** the classroom this lab is a seat of (its instructor's view of every seat) */
+  classroom?: ClassroomView;
 
   constructor(opts: LabOptions, store?: Store) {
     this.log = opts.log ?? (() => {});

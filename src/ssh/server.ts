@@ -115,8 +115,10 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
         const size = { cols: 80, rows: 24 };
         let started = false;
         let pty = false;
+        let term: string | undefined;
         channel.on('pty', (accept, _reject, p) => {
           pty = true;
+          term = (p as { term?: string }).term;
           size.cols = p.cols || 80;
           size.rows = p.rows || 24;
           accept?.();
@@ -141,9 +143,15 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
               (client as unknown as { _sock?: net.Socket })._sock?.destroy();
             },
           });
+          // What the client is sent is recorded as it is sent (asciicast v2, see recording.ts).
+          const rec = app.recorder.open({ user, node, from: info.ip, cols: size.cols, rows: size.rows, term });
+          stream.once('close', () => rec?.close());
           const cli = app.openSession(
             {
-              write: (s) => flow.write(s),
+              write: (s) => {
+                rec?.output(s);
+                flow.write(s);
+              },
               get congested() {
                 return flow.congested;
               },
