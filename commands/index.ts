@@ -17,12 +17,14 @@ import { risdbCommands } from './show-risdb';
 import { csrCommands } from './csr';
 import { certImportCommands } from './cert-import';
 import { simLabCommands } from './sim-lab';
+import { reportPhonesCommands } from './sim-report-phones';
+import { dashboardCommands } from './sim-dashboard';
 
 export function allCommands(): CommandSpec[] {
   return [
     ...sessionCommands, ...systemCommands, ...showCertCommands, ...showItlCommands, ...serviceCommands,
     ...systemRestartCommands, ...ctlCommands, ...itlCommands, ...fileCommands, ...setCertCommands,
     ...csrCommands, ...certImportCommands, ...contactSearchCommands, ...risdbCommands,
-    ...simPhoneCommands, ...simClusterCommands, ...simLabCommands,
+    ...simPhoneCommands, ...simClusterCommands, ...simLabCommands, ...reportPhonesCommands, ...dashboardCommands,
   ];
 }

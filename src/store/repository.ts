@@ -321,6 +321,24 @@ export class Repository {
       r.cluster, r.tftp, r.ctl_hash, r.itl_hash, r.config_hash, r.reg_state, r.reg_node, r.reg_changed_at, r.status, r.reboot_until, r.name,
     );
   }
+  /** Phones counted by state (rebooting first, then reg/unr/rej) and status: one pass, no rows. */
+  phoneStateCounts(cluster: string): { state: string; status: string; n: number }[] {
+    return this.all(
+      `SELECT CASE WHEN reboot_until IS NOT NULL THEN 'rebooting' ELSE reg_state END AS state, status, COUNT(*) AS n
+       FROM phones WHERE cluster = ? GROUP BY 1, 2`,
+      cluster,
+    );
+  }
+  /** One page of phones in position order whose name, model, pool, TFTP address or status contains `text`. */
+  phonePage(cluster: string, text: string, offset: number, limit: number): { total: number; rows: PhoneRow[] } {
+    const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const filter = `cluster = @cluster AND (@text = '' OR name LIKE @like ESCAPE '\\' OR model LIKE @like ESCAPE '\\'
+      OR device_pool LIKE @like ESCAPE '\\' OR tftp LIKE @like ESCAPE '\\' OR status LIKE @like ESCAPE '\\')`;
+    const params = { cluster, text, like };
+    const total = (this.prepared(`SELECT COUNT(*) AS n FROM phones WHERE ${filter}`).get(params) as { n: number }).n;
+    const rows = this.prepared(`SELECT * FROM phones WHERE ${filter} ORDER BY position LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as PhoneRow[];
+    return { total, rows };
+  }
   /** Keeps `content` once and returns its key. */
   putBlob(hash: string, content: Buffer): string {
     this.run('INSERT OR IGNORE INTO blobs VALUES (?, ?)', hash, content);
