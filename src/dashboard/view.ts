@@ -1,23 +1,15 @@
 // The dashboard drawn by blessed on whatever streams it is given: an SSH channel or the local tty. It
 // redraws when the lab records an event, a key is pressed or the window changes, at most ten frames a
 // second, and reads only what a frame shows: counts aggregated by the store and one page of phones.
-import { PassThrough, Writable } from 'node:stream';
 import blessed from 'blessed';
 import type { FullScreenIo } from '../cli/command';
 import type { LabEvent } from '../lab/events';
+import { bindScreen } from './screen';
 import { feedLine, WATCHED_SERVICES, type ClusterView, type DashboardSource, type ServiceMark, type TrustFileView } from './model';
 
-/** At most ten frames a second. */
-export const FRAME_MS = 100;
-/** blessed keeps a cell buffer of cols x rows: a window is drawn at most this large. */
-const MAX_COLS = 400;
-const MAX_ROWS = 200;
-const MIN_COLS = 40;
-const MIN_ROWS = 12;
 const FEED_LINES = 200;
 const MAX_FILTER = 40;
 
-const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, Math.floor(n) || lo));
 const esc = (s: string) => blessed.escape(s);
 /** `s` in exactly `w` columns: padded, or cut with a ~ where it goes on. */
 const fit = (s: string, w: number) => (w <= 0 ? '' : s.length > w ? s.slice(0, w - 1) + '~' : s.padEnd(w));
@@ -90,227 +82,165 @@ export interface DashboardState {
  * leaves the alternate screen and shows the cursor) before the promise resolves.
  */
 export function runDashboard(io: FullScreenIo, source: DashboardSource, termType: string, log: (m: string) => void = () => {}): Promise<void> {
-  return new Promise<void>((resolve) => {
-    let detached = false;
-    // blessed reads a tty-like input and writes a tty-like output: both are ours, and nothing reaches the
-    // terminal once the dashboard has let go of it.
-    const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => input });
-    const output = new Writable({
-      decodeStrings: false,
-      write(chunk: string | Buffer, _enc, done) {
-        if (!detached) io.write(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-        done();
-      },
-    });
-    Object.defineProperties(output, {
-      isTTY: { value: true },
-      columns: { get: () => clamp(io.cols, MIN_COLS, MAX_COLS) },
-      rows: { get: () => clamp(io.rows, MIN_ROWS, MAX_ROWS) },
-    });
-    const program = blessed.program({ input, output, terminal: termType, tput: true, resizeTimeout: 0 } as never);
-    const screen = blessed.screen({ program, smartCSR: true, warnings: false, fullUnicode: false, autoPadding: false } as never);
-    // Lines too long for a box are cut, not wrapped: a box's height is its number of lines.
-    const box = (label: string) => blessed.box({ parent: screen, label: ` ${label} `, tags: true, wrap: false, border: { type: 'line' }, style: { border: { fg: 'cyan' } } });
-    const header = blessed.box({ parent: screen, top: 0, left: 0, height: 1, width: '100%', tags: true, style: { fg: 'black', bg: 'cyan' } });
-    const footer = blessed.box({ parent: screen, bottom: 0, left: 0, height: 1, width: '100%', tags: true });
-    const phonesBox = box('Phones by state');
-    const clustersBox = box('Clusters and nodes');
-    const tftpBox = box('TFTP trust files');
-    const objectivesBox = box('Objectives');
-    const listBox = box('Phone list');
-    const feedBox = box('Events');
-
-    const st: DashboardState = { cluster: 0, offset: 0, filter: '', editingFilter: false };
-    const feed: string[] = source.recentEvents(50).map(feedLine);
-    let lastEvent: LabEvent | null = null;
-    let timer: NodeJS.Timeout | null = null;
-    let lastFrame = 0;
-    let listRows = 10;
-    let clusterCount = 1;
-
-    const place = (el: blessed.Widgets.BoxElement, top: number, left: number, width: number, height: number) => {
-      if (height < 3) return el.hide();
-      el.show();
-      Object.assign(el, { top, left, width, height });
-    };
-
-    const draw = () => {
-      const W = screen.width as number;
-      const H = screen.height as number;
-      const clusters = source.clusters();
-      clusterCount = clusters.length;
-      st.cluster = Math.min(st.cluster, clusters.length - 1);
-      const body = H - 2;
-      const leftW = W >= 120 ? Math.floor(W * 0.45) : Math.min(W, Math.max(48, Math.floor(W / 2)));
-      const rightW = W - leftW;
-      const phones = phonesLines(clusters, leftW - 2);
-      const nodes = clusterLines(clusters);
-      const tftp = tftpLines(clusters, leftW - 2);
-      const goals = source.objectives();
-
-      // Left column: the counts first (they must show on the smallest screen), then nodes, then trust files.
-      const phonesH = Math.min(phones.length + 2, body);
-      const nodesH = Math.min(nodes.length + 2, body - phonesH);
-      place(phonesBox, 1, 0, leftW, phonesH);
-      place(clustersBox, 1 + phonesH, 0, leftW, nodesH);
-      place(tftpBox, 1 + phonesH + nodesH, 0, leftW, body - phonesH - nodesH);
-      phonesBox.setContent(phones.join('\n'));
-      clustersBox.setContent(nodes.join('\n'));
-      tftpBox.setContent(tftp.join('\n'));
-
-      // Right column: objectives when a scenario runs, the phone list, the feed.
-      let top = 1;
-      if (goals && rightW >= 20) {
-        const lines = goals.objectives.map((o) => `${o.done ? '{green-fg}[x]{/green-fg}' : '[ ]'} ${esc(o.text)}`);
-        const h = Math.min(lines.length + 2, Math.floor(body / 3));
-        objectivesBox.setLabel(` Objectives: ${esc(goals.title)} `);
-        objectivesBox.setContent(lines.join('\n'));
-        place(objectivesBox, top, leftW, rightW, h);
-        top += h;
-      } else objectivesBox.hide();
-      const rest = 1 + body - top;
-      const listH = Math.max(3, Math.floor(rest * 0.6));
-      place(listBox, top, leftW, rightW, listH);
-      place(feedBox, top + listH, leftW, rightW, rest - listH);
-      if (rightW < 20) {
-        listBox.hide();
-        feedBox.hide();
-      }
-
-      const inner = rightW - 2;
-      listRows = Math.max(1, listH - 3);
-      const c = clusters[st.cluster];
-      let page = c ? source.phones(c.name, st.filter, st.offset, listRows) : { total: 0, rows: [] };
-      const lastOffset = Math.max(0, page.total - listRows);
-      if (c && st.offset > lastOffset) {
-        // Scrolled past the end (or End pressed): show the last page.
-        st.offset = lastOffset;
-        page = source.phones(c.name, st.filter, st.offset, listRows);
-      }
-      const cols: [string, number, (r: (typeof page.rows)[number]) => string][] = [['Device Name', 16, (r) => r.name]];
-      if (inner >= 60) cols.push(['Model', 8, (r) => r.model]);
-      if (inner >= 80) cols.push(['ITL held', inner >= 130 ? 36 : 24, (r) => r.itl]);
-      if (inner >= 100) cols.push(['Device Pool', 12, (r) => r.pool]);
-      if (inner >= 120) cols.push(['TFTP', 16, (r) => r.tftp]);
-      const lastW = Math.max(8, inner - cols.reduce((n, [, w]) => n + w, 0));
-      const cell = (t: string, w: number) => fit(t, w - 1) + ' ';
-      const headerLine = cols.map(([t, w]) => cell(t, w)).join('') + fit('Last event', lastW);
-      const rows = page.rows.map((r) => esc(cols.map(([, w, v]) => cell(v(r), w)).join('') + fit(r.last, lastW)));
-      listBox.setContent([`{bold}${esc(headerLine)}{/bold}`, ...rows].join('\n'));
-      const shown = page.rows.length ? `${st.offset + 1}-${st.offset + page.rows.length} of ${page.total}` : `0 of ${page.total}`;
-      const filter = st.filter || st.editingFilter ? ` filter "${st.filter}${st.editingFilter ? '_' : ''}"` : '';
-      listBox.setLabel(` Phones of ${c ? c.name : '-'}: ${shown}${filter} `);
-
-      const feedRows = Math.max(0, (feedBox.height as number) - 2);
-      feedBox.setContent(feed.slice(-feedRows).map((l) => esc(fit(l, inner))).join('\n'));
-
-      const when = (lastEvent?.simTime ?? source.now().toISOString()).slice(0, 19).replace('T', ' ');
-      header.setContent(esc(fit(` ucmsim dashboard  ${source.title}  sim time ${when}`, W)));
-      footer.setContent(st.editingFilter ? ' type a filter, Enter keeps it, Esc clears it' : ' q quit  / filter  up/down PgUp/PgDn Home/End scroll  Tab next cluster');
-      screen.render();
-    };
-
-    const frame = () => {
-      timer = null;
-      if (detached) return;
-      // A client that does not read its output gets no new frame until it does.
-      if (io.congested) {
-        timer = setTimeout(frame, FRAME_MS);
-        return;
-      }
-      lastFrame = Date.now();
-      try {
-        draw();
-      } catch (e) {
-        log(`dashboard frame failed: ${(e as Error).stack ?? e}`);
-      }
-    };
-    const request = () => {
-      if (timer || detached) return;
-      timer = setTimeout(frame, Math.max(0, lastFrame + FRAME_MS - Date.now()));
-    };
-
-    const unsubscribe = source.subscribe((e) => {
-      lastEvent = e;
-      feed.push(feedLine(e));
-      if (feed.length > FEED_LINES) feed.splice(0, feed.length - FEED_LINES);
-      request();
-    });
-
-    const finish = () => {
-      if (detached) return;
-      unsubscribe();
-      if (timer) clearTimeout(timer);
-      timer = null;
-      io.signal.removeEventListener('abort', finish);
-      try {
-        screen.destroy(); // leaves the alternate screen, shows the cursor, resets the keypad
-      } catch (e) {
-        log(`dashboard teardown failed: ${(e as Error).stack ?? e}`);
-      }
-      detached = true;
-      input.destroy();
-      resolve();
-    };
-    io.signal.addEventListener('abort', finish, { once: true });
-    io.onInput((d) => input.write(d));
-    io.onResize(() => {
-      output.emit('resize');
-      request();
-    });
-
-    screen.on('keypress', (ch: string | undefined, key: { full?: string; name?: string; ctrl?: boolean } | undefined) => {
-      const name = key?.full ?? key?.name ?? '';
-      if (name === 'C-c') return finish();
-      if (st.editingFilter) {
-        if (name === 'enter' || name === 'return') st.editingFilter = false;
-        else if (name === 'escape') Object.assign(st, { editingFilter: false, filter: '', offset: 0 });
-        else if (name === 'backspace') st.filter = st.filter.slice(0, -1);
-        else if (ch && /^[\x20-\x7e]$/.test(ch) && st.filter.length < MAX_FILTER) Object.assign(st, { filter: st.filter + ch, offset: 0 });
-        return request();
-      }
-      switch (name) {
-        case 'q':
-          return finish();
-        case '/':
-          st.editingFilter = true;
-          break;
-        case 'up':
-        case 'k':
-          st.offset = Math.max(0, st.offset - 1);
-          break;
-        case 'down':
-        case 'j':
-          st.offset += 1;
-          break;
-        case 'pageup':
-          st.offset = Math.max(0, st.offset - listRows);
-          break;
-        case 'pagedown':
-        case 'space':
-          st.offset += listRows;
-          break;
-        case 'home':
-        case 'g':
-          st.offset = 0;
-          break;
-        case 'end':
-        case 'S-g':
-          st.offset = Number.MAX_SAFE_INTEGER;
-          break;
-        case 'tab':
-          Object.assign(st, { cluster: st.cluster + 1 >= clusterCount ? 0 : st.cluster + 1, offset: 0 });
-          break;
-        default:
-          if (ch === '/') st.editingFilter = true;
-          else if (ch === 'G') st.offset = Number.MAX_SAFE_INTEGER;
-          else return;
-      }
-      request();
-    });
-    screen.on('resize', () => request());
-
-    if (io.signal.aborted) return finish();
-    frame();
+  let unsubscribe = () => {};
+  const bound = bindScreen(io, termType, {
+    draw: () => draw(),
+    key: (ch, name) => onKey(ch, name),
+    stop: () => unsubscribe(),
+    log,
   });
+  const { screen, request, finish } = bound;
+  // Lines too long for a box are cut, not wrapped: a box's height is its number of lines.
+  const box = (label: string) => blessed.box({ parent: screen, label: ` ${label} `, tags: true, wrap: false, border: { type: 'line' }, style: { border: { fg: 'cyan' } } });
+  const header = blessed.box({ parent: screen, top: 0, left: 0, height: 1, width: '100%', tags: true, style: { fg: 'black', bg: 'cyan' } });
+  const footer = blessed.box({ parent: screen, bottom: 0, left: 0, height: 1, width: '100%', tags: true });
+  const phonesBox = box('Phones by state');
+  const clustersBox = box('Clusters and nodes');
+  const tftpBox = box('TFTP trust files');
+  const objectivesBox = box('Objectives');
+  const listBox = box('Phone list');
+  const feedBox = box('Events');
+
+  const st: DashboardState = { cluster: 0, offset: 0, filter: '', editingFilter: false };
+  const feed: string[] = source.recentEvents(50).map(feedLine);
+  let lastEvent: LabEvent | null = null;
+  let listRows = 10;
+  let clusterCount = 1;
+
+  const place = (el: blessed.Widgets.BoxElement, top: number, left: number, width: number, height: number) => {
+    if (height < 3) return el.hide();
+    el.show();
+    Object.assign(el, { top, left, width, height });
+  };
+
+  const draw = () => {
+    const W = screen.width as number;
+    const H = screen.height as number;
+    const clusters = source.clusters();
+    clusterCount = clusters.length;
+    st.cluster = Math.min(st.cluster, clusters.length - 1);
+    const body = H - 2;
+    const leftW = W >= 120 ? Math.floor(W * 0.45) : Math.min(W, Math.max(48, Math.floor(W / 2)));
+    const rightW = W - leftW;
+    const phones = phonesLines(clusters, leftW - 2);
+    const nodes = clusterLines(clusters);
+    const tftp = tftpLines(clusters, leftW - 2);
+    const goals = source.objectives();
+
+    // Left column: the counts first (they must show on the smallest screen), then nodes, then trust files.
+    const phonesH = Math.min(phones.length + 2, body);
+    const nodesH = Math.min(nodes.length + 2, body - phonesH);
+    place(phonesBox, 1, 0, leftW, phonesH);
+    place(clustersBox, 1 + phonesH, 0, leftW, nodesH);
+    place(tftpBox, 1 + phonesH + nodesH, 0, leftW, body - phonesH - nodesH);
+    phonesBox.setContent(phones.join('\n'));
+    clustersBox.setContent(nodes.join('\n'));
+    tftpBox.setContent(tftp.join('\n'));
+
+    // Right column: objectives when a scenario runs, the phone list, the feed.
+    let top = 1;
+    if (goals && rightW >= 20) {
+      const lines = goals.objectives.map((o) => `${o.done ? '{green-fg}[x]{/green-fg}' : '[ ]'} ${esc(o.text)}`);
+      const h = Math.min(lines.length + 2, Math.floor(body / 3));
+      objectivesBox.setLabel(` Objectives: ${esc(goals.title)} `);
+      objectivesBox.setContent(lines.join('\n'));
+      place(objectivesBox, top, leftW, rightW, h);
+      top += h;
+    } else objectivesBox.hide();
+    const rest = 1 + body - top;
+    const listH = Math.max(3, Math.floor(rest * 0.6));
+    place(listBox, top, leftW, rightW, listH);
+    place(feedBox, top + listH, leftW, rightW, rest - listH);
+    if (rightW < 20) {
+      listBox.hide();
+      feedBox.hide();
+    }
+
+    const inner = rightW - 2;
+    listRows = Math.max(1, listH - 3);
+    const c = clusters[st.cluster];
+    let page = c ? source.phones(c.name, st.filter, st.offset, listRows) : { total: 0, rows: [] };
+    const lastOffset = Math.max(0, page.total - listRows);
+    if (c && st.offset > lastOffset) {
+      // Scrolled past the end (or End pressed): show the last page.
+      st.offset = lastOffset;
+      page = source.phones(c.name, st.filter, st.offset, listRows);
+    }
+    const cols: [string, number, (r: (typeof page.rows)[number]) => string][] = [['Device Name', 16, (r) => r.name]];
+    if (inner >= 60) cols.push(['Model', 8, (r) => r.model]);
+    if (inner >= 80) cols.push(['ITL held', inner >= 130 ? 36 : 24, (r) => r.itl]);
+    if (inner >= 100) cols.push(['Device Pool', 12, (r) => r.pool]);
+    if (inner >= 120) cols.push(['TFTP', 16, (r) => r.tftp]);
+    const lastW = Math.max(8, inner - cols.reduce((n, [, w]) => n + w, 0));
+    const cell = (t: string, w: number) => fit(t, w - 1) + ' ';
+    const headerLine = cols.map(([t, w]) => cell(t, w)).join('') + fit('Last event', lastW);
+    const rows = page.rows.map((r) => esc(cols.map(([, w, v]) => cell(v(r), w)).join('') + fit(r.last, lastW)));
+    listBox.setContent([`{bold}${esc(headerLine)}{/bold}`, ...rows].join('\n'));
+    const shown = page.rows.length ? `${st.offset + 1}-${st.offset + page.rows.length} of ${page.total}` : `0 of ${page.total}`;
+    const filter = st.filter || st.editingFilter ? ` filter "${st.filter}${st.editingFilter ? '_' : ''}"` : '';
+    listBox.setLabel(` Phones of ${c ? c.name : '-'}: ${shown}${filter} `);
+
+    const feedRows = Math.max(0, (feedBox.height as number) - 2);
+    feedBox.setContent(feed.slice(-feedRows).map((l) => esc(fit(l, inner))).join('\n'));
+
+    const when = (lastEvent?.simTime ?? source.now().toISOString()).slice(0, 19).replace('T', ' ');
+    header.setContent(esc(fit(` ucmsim dashboard  ${source.title}  sim time ${when}`, W)));
+    footer.setContent(st.editingFilter ? ' type a filter, Enter keeps it, Esc clears it' : ' q quit  / filter  up/down PgUp/PgDn Home/End scroll  Tab next cluster');
+  };
+
+  function onKey(ch: string | undefined, name: string): void {
+    if (st.editingFilter) {
+      if (name === 'enter' || name === 'return') st.editingFilter = false;
+      else if (name === 'escape') Object.assign(st, { editingFilter: false, filter: '', offset: 0 });
+      else if (name === 'backspace') st.filter = st.filter.slice(0, -1);
+      else if (ch && /^[\x20-\x7e]$/.test(ch) && st.filter.length < MAX_FILTER) Object.assign(st, { filter: st.filter + ch, offset: 0 });
+      return request();
+    }
+    switch (name) {
+      case 'q':
+        return finish();
+      case '/':
+        st.editingFilter = true;
+        break;
+      case 'up':
+      case 'k':
+        st.offset = Math.max(0, st.offset - 1);
+        break;
+      case 'down':
+      case 'j':
+        st.offset += 1;
+        break;
+      case 'pageup':
+        st.offset = Math.max(0, st.offset - listRows);
+        break;
+      case 'pagedown':
+      case 'space':
+        st.offset += listRows;
+        break;
+      case 'home':
+      case 'g':
+        st.offset = 0;
+        break;
+      case 'end':
+      case 'S-g':
+        st.offset = Number.MAX_SAFE_INTEGER;
+        break;
+      case 'tab':
+        Object.assign(st, { cluster: st.cluster + 1 >= clusterCount ? 0 : st.cluster + 1, offset: 0 });
+        break;
+      default:
+        if (ch === '/') st.editingFilter = true;
+        else if (ch === 'G') st.offset = Number.MAX_SAFE_INTEGER;
+        else return;
+    }
+    request();
+  }
+
+  unsubscribe = source.subscribe((e) => {
+    lastEvent = e;
+    feed.push(feedLine(e));
+    if (feed.length > FEED_LINES) feed.splice(0, feed.length - FEED_LINES);
+    request();
+  });
+  return bound.done;
 }
