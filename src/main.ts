@@ -12,6 +12,7 @@ import { startSimulator, LAB_SFTP, type Simulator } from './simulator';
 import type { Privilege } from './cli/command';
 import { ClusterError } from './cluster/errors';
 import { OutputFlow } from './cli/output-flow';
+import { localDashboard } from './dashboard/local';
 
 const USAGE = `usage:
   ucmsim serve  [--data DIR] [--lab FILE] [--listen HOST] [--ssh-port N] [--tftp-port N] [--http-port N]
@@ -20,6 +21,9 @@ const USAGE = `usage:
   ucmsim shell  [--data DIR] [--node NAME] [--time-scale X]
   ucmsim init   [--data DIR] [--lab FILE] [--force]
   ucmsim passwd [--data DIR] [--cluster NAME] USER   (reads the new password from the terminal or stdin)
+  ucmsim dashboard [--data DIR]... [--time-scale X]
+                   the lab live on this terminal (read-only while a serve holds DIR); several --data
+                   make a grid of seats, one per data directory
 
   --data DIR       data directory (default ./data)
   --listen HOST    address the servers listen on (default 127.0.0.1); any other address is refused while
@@ -274,6 +278,25 @@ async function shell(argv: string[]): Promise<void> {
   session.start();
 }
 
+async function dashboard(argv: string[]): Promise<void> {
+  // --data may be given once per seat.
+  const dirs: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--data' && argv[i + 1] !== undefined) dirs.push(argv[++i]);
+    else if (argv[i].startsWith('--data=')) dirs.push(argv[i].slice('--data='.length));
+    else rest.push(argv[i]);
+  }
+  const { flags } = parseFlags(rest, { 'time-scale': 'value' });
+  const timeScale = numberFlag(flags, 'time-scale', 1, validTimeScale);
+  const term = process.env.TERM ?? '';
+  if (!process.stdin.isTTY || !process.stdout.isTTY || ['', 'dumb', 'unknown'].includes(term)) {
+    throw new Refused(`the dashboard needs a terminal with cursor addressing (TERM=${term || 'unset'}); for the counts as text, run sim report phones summary in ucmsim shell`);
+  }
+  await localDashboard((dirs.length ? dirs : ['data']).map((d) => path.resolve(d)), timeScale, term, (m) => console.error(m));
+  process.stdout.write('', () => process.exit(0));
+}
+
 async function init(argv: string[]): Promise<void> {
   const { flags } = parseFlags(argv, { data: 'value', config: 'value', lab: 'value', force: 'bool' });
   const dataDir = path.resolve(String(flags.data ?? 'data'));
@@ -346,6 +369,7 @@ export async function main(argv: string[]): Promise<void> {
     else if (cmd === 'shell') await shell(rest);
     else if (cmd === 'init') await init(rest);
     else if (cmd === 'passwd') await passwd(rest);
+    else if (cmd === 'dashboard') await dashboard(rest);
     else if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') process.stdout.write(USAGE);
     else throw new UsageError(`unknown command ${cmd}`);
   } catch (e) {
