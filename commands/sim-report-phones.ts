@@ -14,7 +14,7 @@ const COLUMNS: [title: string, value: (s: PhoneSummary) => number][] = [
 
 /** The table of counts, one row per cluster, then the reasons of each cluster's phones that are down. */
 export function phoneSummaryLines(rows: { cluster: string; summary: PhoneSummary }[]): string[] {
-  const w = Math.max('Cluster'.length, ...rows.map((r) => r.cluster.length)) + 2;
+  const w = Math.max('Cluster'.length, ...rows.map((r) => r.cluster.length));
   const lines = ['Cluster'.padEnd(w) + COLUMNS.map(([t]) => t.padStart(t.length + 2)).join('')];
   for (const r of rows) lines.push(r.cluster.padEnd(w) + COLUMNS.map(([t, v]) => String(v(r.summary)).padStart(t.length + 2)).join(''));
   for (const r of rows) {
