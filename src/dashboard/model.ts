@@ -78,6 +78,8 @@ class SignerCache {
 }
 
 const hms = (iso: string) => iso.slice(11, 19);
+/** How long the count of a filter's matches is reused. */
+const MATCH_COUNT_MS = 1000;
 
 /** The source of everything the dashboard shows. */
 export interface DashboardSource {
@@ -99,6 +101,8 @@ export interface DashboardSource {
 export function labSource(lab: Lab, title: string, follow?: DashboardSource['subscribe']): DashboardSource {
   const signers = new SignerCache();
   const itlSigners = new Map<string, string>();
+  // The number of phones a filter matches costs a read of every phone: counted at most once a second.
+  let matches: { key: string; total: number; at: number } | null = null;
   const trustFile = (node: string, name: string, c: ReturnType<Lab['cluster']>): TrustFileView | null => {
     const f = c.tftp.file(node, name);
     if (!f) return null;
@@ -126,7 +130,11 @@ export function labSource(lab: Lab, title: string, follow?: DashboardSource['sub
     },
     phones(cluster, filter, offset, limit) {
       const fleet = lab.fleetOf(cluster);
-      const page = fleet.page(filter, offset, limit);
+      const key = `${cluster}\n${filter}`;
+      const known = filter && matches?.key === key && Date.now() - matches.at < MATCH_COUNT_MS ? matches.total : null;
+      const page = fleet.page(filter, offset, limit, known === null);
+      const total = known ?? page.total ?? 0;
+      if (filter && known === null) matches = { key, total, at: Date.now() };
       const itlOf = (p: PhoneRow) => {
         if (!p.itl_hash) return '-';
         let s = itlSigners.get(p.itl_hash);
@@ -140,7 +148,7 @@ export function labSource(lab: Lab, title: string, follow?: DashboardSource['sub
       };
       const state = (p: PhoneRow) => (p.reboot_until ? 'Rebooting' : p.reg_state === 'reg' ? `Registered ${p.reg_node ?? ''}`.trim() : p.status || (p.reg_state === 'rej' ? 'Rejected' : 'Unregistered'));
       return {
-        total: page.total,
+        total,
         rows: page.rows.map((p) => ({ name: p.name, model: p.model, pool: p.device_pool, tftp: p.tftp, itl: itlOf(p), last: `${hms(p.reg_changed_at)} ${state(p)}` })),
       };
     },

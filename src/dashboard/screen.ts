@@ -32,6 +32,8 @@ export interface ScreenHooks {
   /** the program ends: unsubscribe from whatever feeds it */
   stop(): void;
   log(message: string): void;
+  /** told the wall milliseconds of each frame (data, layout and render) */
+  onFrame?(ms: number): void;
 }
 
 export function bindScreen(io: FullScreenIo, termType: string, hooks: ScreenHooks): BoundScreen {
@@ -66,8 +68,10 @@ export function bindScreen(io: FullScreenIo, termType: string, hooks: ScreenHook
     }
     lastFrame = Date.now();
     try {
+      const t0 = process.hrtime.bigint();
       hooks.draw(screen);
       screen.render();
+      hooks.onFrame?.(Number(process.hrtime.bigint() - t0) / 1e6);
     } catch (e) {
       hooks.log(`dashboard frame failed: ${(e as Error).stack ?? e}`);
     }

@@ -81,13 +81,14 @@ export interface DashboardState {
  * Runs the dashboard on `io` until q, Ctrl-C or the end of `io.signal`; the terminal is restored (blessed
  * leaves the alternate screen and shows the cursor) before the promise resolves.
  */
-export function runDashboard(io: FullScreenIo, source: DashboardSource, termType: string, log: (m: string) => void = () => {}): Promise<void> {
+export function runDashboard(io: FullScreenIo, source: DashboardSource, termType: string, log: (m: string) => void = () => {}, onFrame?: (ms: number) => void): Promise<void> {
   let unsubscribe = () => {};
   const bound = bindScreen(io, termType, {
     draw: () => draw(),
     key: (ch, name) => onKey(ch, name),
     stop: () => unsubscribe(),
     log,
+    onFrame,
   });
   const { screen, request, finish } = bound;
   // Lines too long for a box are cut, not wrapped: a box's height is its number of lines.

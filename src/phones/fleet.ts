@@ -90,8 +90,8 @@ export class Fleet {
   }
 
   /** One page of the phones, in order, whose name, model, pool, TFTP address or status contains `filter`. */
-  page(filter: string, offset: number, limit: number): { total: number; rows: PhoneRow[] } {
-    return this.repo.phonePage(this.cluster.name, filter, offset, limit);
+  page(filter: string, offset: number, limit: number, count = true): { total: number | null; rows: PhoneRow[] } {
+    return this.repo.phonePage(this.cluster.name, filter, offset, limit, count);
   }
 
   phone(name: string): PhoneRow {

@@ -22,13 +22,16 @@ export interface PhoneSummary {
 /** Most reasons listed; the rest are summed into one line. */
 export const MAX_REASONS = 12;
 
-export function summarize(counts: { state: string; status: string; n: number }[]): PhoneSummary {
+/** Counts by registration state and status, each with how many of them are rebooting (store order). */
+export function summarize(counts: { reg_state: string; status: string; n: number; rebooting: number }[]): PhoneSummary {
   const s: PhoneSummary = { total: 0, registered: 0, rebooting: 0, lockedOut: 0, unregistered: 0, rejected: 0, reasons: [] };
   const reasons = new Map<string, number>();
-  for (const { state, status, n } of counts) {
-    s.total += n;
-    if (state === 'rebooting') s.rebooting += n;
-    else if (state === 'reg') s.registered += n;
+  for (const { reg_state: state, status, n: all, rebooting } of counts) {
+    s.total += all;
+    s.rebooting += rebooting;
+    const n = all - rebooting;
+    if (!n) continue;
+    if (state === 'reg') s.registered += n;
     else {
       if (lockedOut(status)) s.lockedOut += n;
       else if (state === 'rej') s.rejected += n;

@@ -321,22 +321,26 @@ export class Repository {
       r.cluster, r.tftp, r.ctl_hash, r.itl_hash, r.config_hash, r.reg_state, r.reg_node, r.reg_changed_at, r.status, r.reboot_until, r.name,
     );
   }
-  /** Phones counted by state (rebooting first, then reg/unr/rej) and status: one pass, no rows. */
-  phoneStateCounts(cluster: string): { state: string; status: string; n: number }[] {
-    return this.all(
-      `SELECT CASE WHEN reboot_until IS NOT NULL THEN 'rebooting' ELSE reg_state END AS state, status, COUNT(*) AS n
-       FROM phones WHERE cluster = ? GROUP BY 1, 2`,
-      cluster,
-    );
+  /** Phones counted by registration state and status, and how many of each are rebooting: read from
+   *  the phones_state index alone, in its order. */
+  phoneStateCounts(cluster: string): { reg_state: string; status: string; n: number; rebooting: number }[] {
+    return this.all('SELECT reg_state, status, COUNT(*) AS n, COUNT(reboot_until) AS rebooting FROM phones WHERE cluster = ? GROUP BY reg_state, status', cluster);
   }
-  /** One page of phones in position order whose name, model, pool, TFTP address or status contains `text`. */
-  phonePage(cluster: string, text: string, offset: number, limit: number): { total: number; rows: PhoneRow[] } {
+  /** One page of phones in position order whose name, model, pool, TFTP address or status contains `text`
+   *  (without text, the count and the page come from the phones_by_cluster index). */
+  phonePage(cluster: string, text: string, offset: number, limit: number, count = true): { total: number | null; rows: PhoneRow[] } {
+    if (!text) {
+      return {
+        total: this.phoneCount(cluster),
+        rows: this.all<PhoneRow>('SELECT * FROM phones WHERE cluster = ? ORDER BY position LIMIT ? OFFSET ?', cluster, limit, offset),
+      };
+    }
     const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const filter = `cluster = @cluster AND (@text = '' OR name LIKE @like ESCAPE '\\' OR model LIKE @like ESCAPE '\\'
+    const filter = `cluster = @cluster AND (name LIKE @like ESCAPE '\\' OR model LIKE @like ESCAPE '\\'
       OR device_pool LIKE @like ESCAPE '\\' OR tftp LIKE @like ESCAPE '\\' OR status LIKE @like ESCAPE '\\')`;
-    const params = { cluster, text, like };
-    const total = (this.prepared(`SELECT COUNT(*) AS n FROM phones WHERE ${filter}`).get(params) as { n: number }).n;
-    const rows = this.prepared(`SELECT * FROM phones WHERE ${filter} ORDER BY position LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as PhoneRow[];
+    // Counting the matches reads every phone of the cluster: the caller may know the count already.
+    const total = count ? (this.prepared(`SELECT COUNT(*) AS n FROM phones WHERE ${filter}`).get({ cluster, like }) as { n: number }).n : null;
+    const rows = this.prepared(`SELECT * FROM phones WHERE ${filter} ORDER BY position LIMIT @limit OFFSET @offset`).all({ cluster, like, limit, offset }) as PhoneRow[];
     return { total, rows };
   }
   /** Keeps `content` once and returns its key. */

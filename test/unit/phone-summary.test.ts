@@ -9,13 +9,12 @@ import { openTestSession } from '../helpers/terminal';
 describe('phones summary', () => {
   it('counts registered, rebooting, locked out, unregistered and rejected phones, and the reasons', () => {
     const s = summarize([
-      { state: 'reg', status: 'Trust List updated', n: 10 },
-      { state: 'rebooting', status: 'Trust List updated', n: 4 },
-      { state: 'unr', status: 'Trust List update failed', n: 3 },
-      { state: 'unr', status: 'CTL update failed', n: 1 },
-      { state: 'unr', status: 'File auth error: SEP1.cnf.xml.sgn', n: 2 },
-      { state: 'unr', status: 'TFTP Timeout', n: 5 },
-      { state: 'rej', status: 'Registration rejected: CallManager certificate key length not supported', n: 6 },
+      { reg_state: 'reg', status: 'Trust List updated', n: 12, rebooting: 2 },
+      { reg_state: 'unr', status: 'Trust List update failed', n: 3, rebooting: 0 },
+      { reg_state: 'unr', status: 'CTL update failed', n: 1, rebooting: 0 },
+      { reg_state: 'unr', status: 'File auth error: SEP1.cnf.xml.sgn', n: 2, rebooting: 0 },
+      { reg_state: 'unr', status: 'TFTP Timeout', n: 7, rebooting: 2 },
+      { reg_state: 'rej', status: 'Registration rejected: CallManager certificate key length not supported', n: 6, rebooting: 0 },
     ]);
     assert.deepEqual({ ...s, reasons: undefined }, { total: 31, registered: 10, rebooting: 4, lockedOut: 6, unregistered: 5, rejected: 6, reasons: undefined });
     assert.deepEqual(s.reasons.map((r) => [r.phones, r.reason]), [
@@ -28,7 +27,7 @@ describe('phones summary', () => {
   });
 
   it(`lists at most ${MAX_REASONS} reasons and sums the rest`, () => {
-    const rows = Array.from({ length: MAX_REASONS + 3 }, (_, i) => ({ state: 'unr', status: `reason ${String(i).padStart(2, '0')}`, n: 100 - i }));
+    const rows = Array.from({ length: MAX_REASONS + 3 }, (_, i) => ({ reg_state: 'unr', status: `reason ${String(i).padStart(2, '0')}`, n: 100 - i, rebooting: 0 }));
     const s = summarize(rows);
     assert.equal(s.reasons.length, MAX_REASONS + 1);
     assert.deepEqual(s.reasons[MAX_REASONS], { reason: 'other reasons', phones: 100 - MAX_REASONS + 100 - MAX_REASONS - 1 + 100 - MAX_REASONS - 2 });
