@@ -266,6 +266,10 @@ async function shell(argv: string[]): Promise<void> {
       get rows() {
         return process.stdout.rows || 24;
       },
+      // sim dashboard draws on the local terminal as on a pty.
+      get term() {
+        return stdin.isTTY && process.stdout.isTTY ? process.env.TERM ?? null : null;
+      },
     },
     admin.name,
     admin.privilege as Privilege,
@@ -275,6 +279,7 @@ async function shell(argv: string[]): Promise<void> {
   if (!stdin.isTTY) session.pagination = false;
   stdin.on('data', (d) => session.input(d));
   stdin.on('end', () => session.endInput());
+  process.stdout.on('resize', () => session.resized());
   session.start();
 }
 

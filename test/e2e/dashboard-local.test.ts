@@ -14,11 +14,12 @@ class LocalDashboard {
   output = '';
   readonly exited: Promise<number>;
 
-  constructor(args: string[], opts: { cols?: number; rows?: number; term?: string } = {}) {
+  /** `args` follow `ucmsim dashboard`, or replace it when `command` is given */
+  constructor(args: string[], opts: { cols?: number; rows?: number; term?: string; command?: string } = {}) {
     const cols = opts.cols ?? 120;
     const rows = opts.rows ?? 40;
     this.screen = new LiveScreen(cols, rows);
-    this.proc = pty.spawn(process.execPath, [BIN, 'dashboard', ...args], { name: opts.term ?? 'xterm-256color', cols, rows, env: { ...process.env, TERM: opts.term ?? 'xterm-256color' } });
+    this.proc = pty.spawn(process.execPath, [BIN, opts.command ?? 'dashboard', ...args], { name: opts.term ?? 'xterm-256color', cols, rows, env: { ...process.env, TERM: opts.term ?? 'xterm-256color' } });
     this.proc.onData((d) => {
       this.output += d;
       this.screen.feed(d);
@@ -60,7 +61,7 @@ describe('e2e: ucmsim dashboard on the local terminal', function () {
     running.splice(0).forEach((d) => d.dispose());
     await Promise.all(serves.splice(0).map((s) => s.stop()));
   });
-  const start = (args: string[], opts?: { cols?: number; rows?: number; term?: string }) => {
+  const start = (args: string[], opts?: { cols?: number; rows?: number; term?: string; command?: string }) => {
     const d = new LocalDashboard(args, opts);
     running.push(d);
     return d;
@@ -101,6 +102,20 @@ describe('e2e: ucmsim dashboard on the local terminal', function () {
     assert.match(d.screen.text, /2 seats/);
     assert.match(d.screen.text, /ITL ITLRECOVERY_old-pub/);
     assert.equal(await d.quit(), 0);
+  });
+
+  it('runs as sim dashboard in ucmsim shell, and q comes back to admin:', async () => {
+    const d = start(['--data', await labDataDir(), '--time-scale', '0'], { command: 'shell', cols: 100, rows: 30 });
+    await d.screen.waitUntil((s) => s.cursorRow === 'admin:', 'the prompt');
+    d.proc.write('sim dashboard\r');
+    await d.screen.waitUntil((s) => counts(s, 'old') === '24 24 0 0 0 0' && s.bufferType === 'alternate', 'the dashboard');
+    d.proc.resize(120, 40);
+    d.screen.resize(120, 40);
+    await d.screen.waitUntil((s) => s.rows[39].includes('q quit'), 'the dashboard at 120x40');
+    d.proc.write('q');
+    await d.screen.waitUntil((s) => s.bufferType === 'normal' && s.cursorRow === 'admin:', 'the prompt again');
+    d.proc.write('exit\r');
+    assert.equal(await within(d.exited, 10000, 'the shell to exit'), 0);
   });
 
   it('refuses a dumb terminal and points to sim report phones summary', async () => {
