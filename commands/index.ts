@@ -28,6 +28,8 @@ import { simNodeCommands } from './sim-node';
 import { versionCommands } from './versions';
 import { simTrainingCommands } from './sim-training';
 import { simClassroomCommands } from './sim-classroom';
+import { reportPhonesCommands } from './sim-report-phones';
+import { dashboardCommands } from './sim-dashboard';
 
 export function allCommands(): CommandSpec[] {
   return [
@@ -35,6 +37,6 @@ export function allCommands(): CommandSpec[] {
     ...systemRestartCommands, ...ctlCommands, ...itlCommands, ...fileCommands, ...setCertCommands,
     ...csrCommands, ...certImportCommands, ...contactSearchCommands, ...risdbCommands,
     ...networkCommands, ...platformStatusCommands, ...activelogCommands, ...runSqlCommands, ...fipsCommands, ...drsCommands, ...simNodeCommands, ...versionCommands,
-    ...simPhoneCommands, ...simClusterCommands, ...simLabCommands, ...simBulkCertificateCommands, ...simTrainingCommands, ...simClassroomCommands,
+    ...simPhoneCommands, ...simClusterCommands, ...simLabCommands, ...simBulkCertificateCommands, ...simTrainingCommands, ...simClassroomCommands, ...reportPhonesCommands, ...dashboardCommands,
   ];
 }

@@ -67,6 +67,9 @@ export class App {
         return term.congested;
       },
       pauseInput: (paused) => term.pauseInput?.(paused),
+      get term() {
+        return term.term;
+      },
     };
     const cluster = this.lab.clusterOf(node);
     const session = new CliSession(

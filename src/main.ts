@@ -15,6 +15,7 @@ import { OutputFlow } from './cli/output-flow';
 import { labList, serveScenario, recordingsList, recordingsPlay, briefingText } from './training/cli';
 import { findScenario, ScenarioError } from './training/scenario';
 import { Classroom, MAX_SEATS } from './training/classroom';
+import { localDashboard } from './dashboard/local';
 
 const USAGE = `usage:
   ucmsim serve  [--data DIR] [--lab FILE] [--listen HOST] [--ssh-port N] [--tftp-port N] [--http-port N]
@@ -29,6 +30,9 @@ const USAGE = `usage:
   ucmsim classroom --scenario NAME --seats N [--data DIR] [--ssh-port N] [--sftp-port N] [--time-scale X]
   ucmsim recordings list [--data DIR]
   ucmsim recordings play FILE [--speed X]
+  ucmsim dashboard [--data DIR]... [--time-scale X]
+                   the lab live on this terminal (read-only while a serve holds DIR); several --data
+                   make a grid of seats, one per data directory
 
   --data DIR       data directory (default ./data)
   --listen HOST    address the servers listen on (default 127.0.0.1); any other address is refused while
@@ -296,6 +300,10 @@ async function shell(argv: string[]): Promise<void> {
       get rows() {
         return process.stdout.rows || 24;
       },
+      // sim dashboard draws on the local terminal as on a pty.
+      get term() {
+        return stdin.isTTY && process.stdout.isTTY ? process.env.TERM ?? null : null;
+      },
     },
     admin.name,
     admin.privilege as Privilege,
@@ -305,7 +313,27 @@ async function shell(argv: string[]): Promise<void> {
   if (!stdin.isTTY) session.pagination = false;
   stdin.on('data', (d) => session.input(d));
   stdin.on('end', () => session.endInput());
+  process.stdout.on('resize', () => session.resized());
   session.start();
+}
+
+async function dashboard(argv: string[]): Promise<void> {
+  // --data may be given once per seat.
+  const dirs: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--data' && argv[i + 1] !== undefined) dirs.push(argv[++i]);
+    else if (argv[i].startsWith('--data=')) dirs.push(argv[i].slice('--data='.length));
+    else rest.push(argv[i]);
+  }
+  const { flags } = parseFlags(rest, { 'time-scale': 'value' });
+  const timeScale = numberFlag(flags, 'time-scale', 1, validTimeScale);
+  const term = process.env.TERM ?? '';
+  if (!process.stdin.isTTY || !process.stdout.isTTY || ['', 'dumb', 'unknown'].includes(term)) {
+    throw new Refused(`the dashboard needs a terminal with cursor addressing (TERM=${term || 'unset'}); for the counts as text, run sim report phones summary in ucmsim shell`);
+  }
+  await localDashboard((dirs.length ? dirs : ['data']).map((d) => path.resolve(d)), timeScale, term, (m) => console.error(m));
+  process.stdout.write('', () => process.exit(0));
 }
 
 async function init(argv: string[]): Promise<void> {
@@ -428,6 +456,7 @@ export async function main(argv: string[]): Promise<void> {
     else if (cmd === 'lab') throw new UsageError('ucmsim lab list');
     else if (cmd === 'recordings') await recordings(rest);
     else if (cmd === 'classroom') await classroom(rest);
+    else if (cmd === 'dashboard') await dashboard(rest);
     else if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') process.stdout.write(USAGE);
     else throw new UsageError(`unknown command ${cmd}`);
   } catch (e) {

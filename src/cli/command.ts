@@ -57,7 +57,28 @@ export interface SessionControl {
   dropNodeSessions(): void;
   /** the text of `help <words>`, or null when the words name no command */
   helpFor(words: string): string[] | null;
+  /** the terminal type the client announced with its pty (e.g. xterm, dumb), or null without one */
+  readonly termType: string | null;
+  /** hands the raw terminal to a full-screen program until it resolves; then the prompt returns */
+  fullScreen(program: FullScreenProgram): Promise<void>;
 }
+
+/** What a full-screen program (sim dashboard) gets: the raw terminal, for as long as it runs. */
+export interface FullScreenIo {
+  write(s: string): void;
+  readonly cols: number;
+  readonly rows: number;
+  /** true while written output waits to go out: skip a frame rather than queue one */
+  readonly congested: boolean;
+  /** the session ends (the client left, the node restarted): the program must end at once */
+  readonly signal: AbortSignal;
+  /** raw bytes typed, Ctrl-C included (the program decides what they mean) */
+  onInput(f: (data: Buffer) => void): void;
+  /** the window changed size (cols and rows already hold the new size) */
+  onResize(f: () => void): void;
+}
+
+export type FullScreenProgram = (io: FullScreenIo) => Promise<void>;
 
 export interface CommandContext {
   /** the whole lab: every cluster, the clock, the events */

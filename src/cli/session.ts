@@ -5,7 +5,7 @@ import { KeyQueue } from './key-queue';
 import { LineEditor, type EditorOptions, type EditorResult } from './editor';
 import { PagedOutput } from './output';
 import { bannerLines, PROMPT, FAILURE } from './banner';
-import { CliError, type CommandContext, type Privilege, type SessionControl } from './command';
+import { CliError, type CommandContext, type FullScreenProgram, type Privilege, type SessionControl } from './command';
 import type { Grammar } from './grammar';
 import { ClusterError } from '../cluster/errors';
 import type { Cluster } from '../cluster/cluster';
@@ -22,6 +22,8 @@ export interface Terminal {
   readonly congested?: boolean;
   /** stop (true) or go on (false) reading the client, so that its input waits there, not here */
   pauseInput?(paused: boolean): void;
+  /** the terminal type of the pty (TERM), or null/absent without a pty */
+  readonly term?: string | null;
 }
 
 export interface SessionDeps {
@@ -83,6 +85,8 @@ export class CliSession implements SessionControl {
   /** the CLI session timeout this session started with (a later change applies to new sessions) */
   private idleMinutes = 30;
   private idleTimer: NodeJS.Timeout | null = null;
+  /** a full-screen program that has the terminal: it reads raw bytes and hears resizes */
+  private screen: { input(d: Buffer): void; resize(): void; end(): void } | null = null;
 
   constructor(
     private readonly term: Terminal,
@@ -107,6 +111,9 @@ export class CliSession implements SessionControl {
   }
   get isClosed(): boolean {
     return this.closed;
+  }
+  get termType(): string | null {
+    return this.term.term ?? null;
   }
 
   /**
@@ -159,6 +166,7 @@ export class CliSession implements SessionControl {
     if (this.closed || this.inputEnded) return;
     try {
       this.touch();
+      if (this.screen) return this.screen.input(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
       let dropped = false;
       for (const key of this.decoder.decode(data)) {
         if (this.closed) return;
@@ -181,7 +189,53 @@ export class CliSession implements SessionControl {
   endInput(): void {
     if (this.inputEnded) return;
     this.inputEnded = true;
+    this.screen?.end();
     this.pump();
+  }
+
+  /** The window changed size (SSH window-change, SIGWINCH on the local terminal). */
+  resized(): void {
+    this.screen?.resize();
+  }
+
+  /**
+   * Hands the raw terminal to a full-screen program while the command runs: typed bytes go to it
+   * undecoded (Ctrl-C too), and it ends when the session closes or the input ends. The program must
+   * restore the terminal before it resolves; the next prompt is written as after any command.
+   */
+  async fullScreen(program: FullScreenProgram): Promise<void> {
+    await this.out.drain();
+    const outer = this.running?.signal;
+    if (outer?.aborted) throw outer.reason;
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(outer!.reason);
+    outer?.addEventListener('abort', onAbort, { once: true });
+    let onInput: (d: Buffer) => void = () => {};
+    let onResize: () => void = () => {};
+    this.screen = { input: (d) => onInput(d), resize: () => onResize(), end: () => stop.abort(new InputEnded()) };
+    const session = this;
+    try {
+      await program({
+        write: (s) => session.write(s),
+        get cols() {
+          return session.term.cols;
+        },
+        get rows() {
+          return session.term.rows;
+        },
+        get congested() {
+          return !!session.term.congested;
+        },
+        signal: stop.signal,
+        onInput: (f) => (onInput = f),
+        onResize: (f) => (onResize = f),
+      });
+    } finally {
+      outer?.removeEventListener('abort', onAbort);
+      this.screen = null;
+      this.out.newPage();
+    }
+    if (stop.signal.aborted && this.inputEnded) throw new InputEnded();
   }
 
   /** The terminal's output backed up or went out: keys flow again when they can. */

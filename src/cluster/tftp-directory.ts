@@ -35,9 +35,10 @@ export class TftpDirectory {
   private writeTrustFile(
     node: string, plan: TrustFilePlan, spec: string, signerName: string,
     cert: (r: CertRef) => KeyPair = (r) => this.cluster.certificates.keyPair(r), signer?: KeyPair, reset = false,
+    at: Date = this.cluster.clock.now(),
   ): void {
-    const content = buildTrustFile(plan, cert, this.ipOf, this.cluster.clock.now(), signer);
-    this.cluster.repo.putTftpFile({ node, name: plan.fileName, content, modified_at: this.cluster.clock.now().toISOString(), spec, signer: signerName, reset: reset ? 1 : 0 });
+    const content = buildTrustFile(plan, cert, this.ipOf, at, signer);
+    this.cluster.repo.putTftpFile({ node, name: plan.fileName, content, modified_at: at.toISOString(), spec, signer: signerName, reset: reset ? 1 : 0 });
   }
 
   /**
@@ -91,9 +92,10 @@ export class TftpDirectory {
         r.unit === 'ITLRecovery' ? imported ?? this.cluster.certificates.storedKeyPair(r) : this.cluster.certificates.keyPair(r);
       const signerRef = imported ? { node: pub, unit: 'ITLRecovery' as const } : resetSigner;
       const targets = this.cluster.services.activeTftpNodes();
+      const at = this.cluster.clock.now(); // the same reset ITL on every node
       for (const node of targets) {
         const normal = planKey(planItl(state, node), (r) => this.cluster.certificates.keyPair(r));
-        this.writeTrustFile(node, { ...plan, signer: signerRef }, normal, imported ? 'ITLRecovery.p12' : resetSigner.unit, cert, signer, true);
+        this.writeTrustFile(node, { ...plan, signer: signerRef }, normal, imported ? 'ITLRecovery.p12' : resetSigner.unit, cert, signer, true, at);
       }
       this.cluster.record(actor, 'itl-reset', { signer: imported ? 'ITLRecovery.p12' : resetSigner.unit, nodes: targets });
       return targets;
@@ -113,7 +115,9 @@ export class TftpDirectory {
       if (opts.signWith) plan.signer = { node: state.publisher, unit: opts.signWith };
       const stored = (r: CertRef) => this.cluster.certificates.storedKeyPair(r);
       const spec = planKey(plan, stored);
-      for (const n of state.nodes) this.writeTrustFile(n.name, plan, spec, plan.signer.unit, stored);
+      // One time stamp, so every node gets the same CTL bytes.
+      const at = this.cluster.clock.now();
+      for (const n of state.nodes) this.writeTrustFile(n.name, plan, spec, plan.signer.unit, stored, undefined, false, at);
       this.cluster.record(actor, 'ctl-built', { mixed: opts.mixed, wasMixed, signer: plan.signer.unit });
       this.refresh(actor);
     });

@@ -17,6 +17,8 @@ export interface LabOptions {
   dataDir: string;
   timeScale: number;
   log?: (message: string) => void;
+  /** a view of a lab another process serves (over Store.openReadOnly): its scheduler never runs */
+  readOnly?: boolean;
 }
 
 /** The longest single `sim clock advance`: ten years. */
@@ -62,9 +64,11 @@ export class Lab {
     const boots = new PhoneBoots(this);
     for (const c of this.clusters.values()) this.fleets.set(c.name, new Fleet(this, c, boots));
     this.scheduler = new Scheduler(this.clock, [boots, this.nodeRestarts()], this.log);
-    // Whatever fell due while the server was down completes now.
-    this.scheduler.wake();
-    this.scheduler.catchUp();
+    // Whatever fell due while the server was down completes now (a read-only view leaves it to the serve).
+    if (!opts.readOnly) {
+      this.scheduler.wake();
+      this.scheduler.catchUp();
+    }
   }
 
   get dataDir(): string {

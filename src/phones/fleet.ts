@@ -15,6 +15,7 @@ import { bootPhone, isRollbackItl, type BootEnvironment, type InstalledTrust } f
 import { readPhoneConfig, configServers } from './config-file';
 import { phoneModel, phoneModels } from './models';
 import { Role, parseTrustList, cucmName, type ParsedTrustList } from '../tlv';
+import { summarize, type PhoneSummary } from './summary';
 
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 
@@ -82,6 +83,16 @@ export class Fleet {
 
   phones(): PhoneRow[] {
     return this.repo.phones(this.cluster.name);
+  }
+
+  /** Counts by state and reason, aggregated by the store (no phone rows are read). */
+  summary(): PhoneSummary {
+    return summarize(this.repo.phoneStateCounts(this.cluster.name));
+  }
+
+  /** One page of the phones, in order, whose name, model, pool, TFTP address or status contains `filter`. */
+  page(filter: string, offset: number, limit: number, count = true): { total: number | null; rows: PhoneRow[] } {
+    return this.repo.phonePage(this.cluster.name, filter, offset, limit, count);
   }
 
   phone(name: string): PhoneRow {

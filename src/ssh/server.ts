@@ -114,11 +114,12 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
         const channel = acceptSession();
         const size = { cols: 80, rows: 24 };
         let started = false;
+        let cliSession: { resized(): void } | null = null;
         let pty = false;
-        let term: string | undefined;
+        let termType: string | null = null;
         channel.on('pty', (accept, _reject, p) => {
           pty = true;
-          term = (p as { term?: string }).term;
+          termType = typeof p.term === 'string' ? p.term.slice(0, 64) : null;
           size.cols = p.cols || 80;
           size.rows = p.rows || 24;
           accept?.();
@@ -127,6 +128,7 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
           size.cols = p.cols || size.cols;
           size.rows = p.rows || size.rows;
           accept?.();
+          cliSession?.resized();
         });
         channel.on('env', (accept) => accept?.());
         channel.on('exec', (_accept, reject) => reject?.());
@@ -144,7 +146,7 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
             },
           });
           // What the client is sent is recorded as it is sent (asciicast v2, see recording.ts).
-          const rec = app.recorder.open({ user, node, from: info.ip, cols: size.cols, rows: size.rows, term });
+          const rec = app.recorder.open({ user, node, from: info.ip, cols: size.cols, rows: size.rows, term: termType ?? undefined });
           stream.once('close', () => rec?.close());
           const cli = app.openSession(
             {
@@ -166,6 +168,9 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
               get rows() {
                 return size.rows;
               },
+              get term() {
+                return termType;
+              },
             },
             user,
             privilege,
@@ -173,6 +178,7 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
           );
           // Without a terminal (ssh -T, a piped script) nobody answers the pager.
           if (!pty) cli.pagination = false;
+          cliSession = cli;
           stream.on('data', (d: Buffer) => cli.input(d));
           // EOF from the client: what it sent still runs, then the session ends with status 0.
           stream.on('end', () => cli.endInput());

@@ -244,4 +244,8 @@ export const migrations: string[] = [
     PRIMARY KEY (node, service, unit)
   );
   `,
+  // 9: phone counts by state read from an index alone (the dashboard counts 40,000 phones per frame)
+  `
+  CREATE INDEX phones_state ON phones (cluster, reg_state, status, reboot_until);
+  `,
 ];

@@ -375,6 +375,28 @@ export class Repository {
   movePhone(name: string, cluster: string, devicePool: string): void {
     this.run('UPDATE phones SET cluster = ?, device_pool = ? WHERE name = ?', cluster, devicePool, name);
   }
+  /** Phones counted by registration state and status, and how many of each are rebooting: read from
+   *  the phones_state index alone, in its order. */
+  phoneStateCounts(cluster: string): { reg_state: string; status: string; n: number; rebooting: number }[] {
+    return this.all('SELECT reg_state, status, COUNT(*) AS n, COUNT(reboot_until) AS rebooting FROM phones WHERE cluster = ? GROUP BY reg_state, status', cluster);
+  }
+  /** One page of phones in position order whose name, model, pool, TFTP address or status contains `text`
+   *  (without text, the count and the page come from the phones_by_cluster index). */
+  phonePage(cluster: string, text: string, offset: number, limit: number, count = true): { total: number | null; rows: PhoneRow[] } {
+    if (!text) {
+      return {
+        total: this.phoneCount(cluster),
+        rows: this.all<PhoneRow>('SELECT * FROM phones WHERE cluster = ? ORDER BY position LIMIT ? OFFSET ?', cluster, limit, offset),
+      };
+    }
+    const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const filter = `cluster = @cluster AND (name LIKE @like ESCAPE '\\' OR model LIKE @like ESCAPE '\\'
+      OR device_pool LIKE @like ESCAPE '\\' OR tftp LIKE @like ESCAPE '\\' OR status LIKE @like ESCAPE '\\')`;
+    // Counting the matches reads every phone of the cluster: the caller may know the count already.
+    const total = count ? (this.prepared(`SELECT COUNT(*) AS n FROM phones WHERE ${filter}`).get({ cluster, like }) as { n: number }).n : null;
+    const rows = this.prepared(`SELECT * FROM phones WHERE ${filter} ORDER BY position LIMIT @limit OFFSET @offset`).all({ cluster, like, limit, offset }) as PhoneRow[];
+    return { total, rows };
+  }
   /** Keeps `content` once and returns its key. */
   putBlob(hash: string, content: Buffer): string {
     this.run('INSERT OR IGNORE INTO blobs VALUES (?, ?)', hash, content);

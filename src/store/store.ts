@@ -28,6 +28,18 @@ export class Store {
     return store;
   }
 
+  /** The store of a lab another process serves, for reading only: no migration, no mode changes, no writes. */
+  static openReadOnly(dir: string): Store {
+    const db = new Database(path.join(dir, STORE_FILE), { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 10000');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version !== migrations.length) {
+      db.close();
+      throw new Error(`the store in ${dir} has schema ${version}; this ucmsim reads schema ${migrations.length}`);
+    }
+    return new Store(db, dir);
+  }
+
   static exists(dir: string): boolean {
     return fs.existsSync(path.join(dir, STORE_FILE));
   }

@@ -23,6 +23,8 @@ export interface PtySshOptions {
   user?: string;
   cols?: number;
   rows?: number;
+  /** the terminal type ssh announces (default vt100) */
+  term?: string;
 }
 
 export class PtySsh extends TranscriptSession {
@@ -34,11 +36,11 @@ export class PtySsh extends TranscriptSession {
   constructor(opts: PtySshOptions) {
     super();
     this.proc = pty.spawn(SSH_BIN, sshArgs(opts.port, opts.user), {
-      name: 'vt100',
+      name: opts.term ?? 'vt100',
       cols: opts.cols ?? 80,
       rows: opts.rows ?? 24,
       cwd: process.cwd(),
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', TERM: 'vt100', LANG: 'C' },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', TERM: opts.term ?? 'vt100', LANG: 'C' },
     });
     this.proc.onData((d) => this.out.append(d));
     this.exited = new Promise((resolve) => {
