@@ -138,9 +138,9 @@ export class Lab {
         return d === null ? null : Date.parse(d);
       },
       runDue: (limit) => {
-        for (const n of this.repo.nodesRestartedBy(new Date(limit).toISOString())) {
-          this.transaction(() => this.cluster(n.cluster).services.completeRestart(n.name));
-        }
+        const due = this.repo.nodesRestartedBy(new Date(limit).toISOString());
+        for (const n of due) this.transaction(() => this.cluster(n.cluster).services.completeRestart(n.name));
+        return due.length;
       },
     };
   }

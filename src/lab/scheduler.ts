@@ -10,12 +10,17 @@ export interface DueSource {
   name: string;
   /** the earliest simulated time (ms) at which something is due, or null */
   nextDue(): number | null;
-  /** completes everything due at or before `limitMs` */
-  runDue(limitMs: number): void;
+  /**
+   * completes what is due at or before `limitMs`, at most about `budget` items (a source may finish
+   * one indivisible batch past it); returns how many it completed
+   */
+  runDue(limitMs: number, budget: number): number;
 }
 
 /** due times handled in one tick before the scheduler yields to I/O */
 const MAX_STEPS_PER_TICK = 1000;
+/** items a timer tick completes before it yields, so sessions (and other labs) keep answering */
+const ITEMS_PER_TIMER_TICK = 2000;
 
 export class Scheduler {
   private next: number | null = null;
@@ -48,7 +53,7 @@ export class Scheduler {
    */
   catchUp(): void {
     if (this.next === null || this.running) return;
-    if (this.clock.timeScale === 0 || this.next <= this.clock.nowMs()) this.tick();
+    if (this.clock.timeScale === 0 || this.next <= this.clock.nowMs()) this.tick(Infinity);
   }
 
   private earliest(): number | null {
@@ -73,30 +78,37 @@ export class Scheduler {
     if (this.next === null || this.closed) return;
     const wait = this.clock.timeScale === 0 ? 0 : Math.max(0, this.clock.wallMs(this.next - this.clock.nowMs()));
     // A due time beyond what one timer can hold is re-armed when the timer fires.
-    this.timer = wait === 0 ? setImmediate(() => this.tick()) : setTimeout(() => this.tick(), Math.min(Math.ceil(wait), MAX_TIMER_MS));
+    const tick = () => this.tick(ITEMS_PER_TIMER_TICK);
+    this.timer = wait === 0 ? setImmediate(tick) : setTimeout(tick, Math.min(Math.ceil(wait), MAX_TIMER_MS));
     (this.timer as { unref?: () => void }).unref?.();
   }
 
-  private tick(): void {
+  /** Completes due work; a timer tick stops after `budget` items and goes on at the next turn. */
+  private tick(budget: number): void {
     if (this.running || this.closed) return;
     this.running = true;
     let stuck = false;
+    const failed = new Set<DueSource>(); // tried again at the next tick, not in this one
     try {
-      for (let step = 0; step < MAX_STEPS_PER_TICK; step++) {
+      for (let step = 0, left = budget; step < MAX_STEPS_PER_TICK && left > 0; step++) {
         const next = this.earliest();
         if (next === null) break;
         const instant = this.clock.timeScale === 0;
         if (!instant && next > this.clock.nowMs()) break;
         const limit = instant ? next : this.clock.nowMs();
+        let done = 0;
         for (const s of this.sources) {
+          if (failed.has(s)) continue;
           try {
-            s.runDue(limit);
+            done += s.runDue(limit, left - done);
           } catch (e) {
+            failed.add(s);
             this.log(`scheduler: ${s.name} failed: ${(e as Error).stack ?? e}`);
           }
         }
+        left -= done;
         // A source that failed leaves its work due: retry after a pause, not in a hot loop.
-        if (this.earliest() === next) {
+        if (done === 0 && (failed.size > 0 || this.earliest() === next)) {
           stuck = true;
           break;
         }
@@ -113,7 +125,7 @@ export class Scheduler {
 
   private retryLater(): void {
     if (this.closed) return;
-    this.timer = setTimeout(() => this.tick(), 1000);
+    this.timer = setTimeout(() => this.tick(ITEMS_PER_TIMER_TICK), 1000);
     (this.timer as { unref?: () => void }).unref?.();
   }
 

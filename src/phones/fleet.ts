@@ -332,9 +332,9 @@ export class PhoneBoots implements DueSource {
   }
 
   /** Completes every boot due by `limitMs` in one transaction, sharing what phones of one kind meet. */
-  runDue(limitMs: number): void {
-    const due = this.repo.phonesDueBy(new Date(limitMs).toISOString());
-    if (!due.length) return;
+  runDue(limitMs: number, budget: number): number {
+    const due = this.repo.phonesDueBy(new Date(limitMs).toISOString(), budget);
+    if (!due.length) return 0;
     this.lab.transaction(() => {
       const envs = new Map<string, Omit<BootEnvironment, 'model' | 'deviceName'>>();
       const outcomes = new Map<string, { reg: string[]; rej: string[]; unr: string[] }>();
@@ -364,17 +364,17 @@ export class PhoneBoots implements DueSource {
         o[reg].push(p.name);
       }
       for (const [cluster, o] of outcomes) {
-        const fleet = this.repo.phones(cluster);
         this.lab.cluster(cluster).record(null, 'phones-booted', {
           booted: o.reg.length + o.rej.length + o.unr.length, registered: o.reg.length, rejected: o.rej.length, unregistered: o.unr.length,
           names: { reg: o.reg.slice(0, EVENT_NAMES), rej: o.rej.slice(0, EVENT_NAMES), unr: o.unr.slice(0, EVENT_NAMES) },
-          fleet: { total: fleet.length, registered: fleet.filter((x) => x.reg_state === 'reg' && !x.reboot_until).length, rebooting: fleet.filter((x) => x.reboot_until).length },
+          fleet: this.repo.phoneTotals(cluster),
         });
       }
       for (const [cluster, a] of autoRegistered) {
         this.lab.cluster(cluster).record(null, 'phones-auto-registered', { phones: a.names.length, pool: a.pool, names: a.names.slice(0, EVENT_NAMES) });
       }
     });
+    return due.length;
   }
 
   /**

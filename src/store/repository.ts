@@ -348,6 +348,13 @@ export class Repository {
   phones(cluster: string): PhoneRow[] {
     return this.all<PhoneRow>('SELECT * FROM phones WHERE cluster = ? ORDER BY position', cluster);
   }
+  /** How many phones the cluster has, how many are registered and up, how many are rebooting. */
+  phoneTotals(cluster: string): { total: number; registered: number; rebooting: number } {
+    return this.one<{ total: number; registered: number; rebooting: number }>(
+      `SELECT COUNT(*) AS total, COALESCE(SUM(reg_state = 'reg' AND reboot_until IS NULL), 0) AS registered, COUNT(reboot_until) AS rebooting
+       FROM phones WHERE cluster = ?`, cluster,
+    )!;
+  }
   phoneCount(cluster: string): number {
     return this.one<{ n: number }>('SELECT COUNT(*) AS n FROM phones WHERE cluster = ?', cluster)!.n;
   }
@@ -355,8 +362,12 @@ export class Repository {
   phone(name: string): PhoneRow | undefined {
     return this.one<PhoneRow>('SELECT * FROM phones WHERE name = ?', name) ?? this.one<PhoneRow>('SELECT * FROM phones WHERE name = ? COLLATE NOCASE', name);
   }
-  phonesDueBy(simTime: string): PhoneRow[] {
-    return this.all<PhoneRow>('SELECT * FROM phones WHERE reboot_until IS NOT NULL AND reboot_until <= ? ORDER BY reboot_until, position', simTime);
+  /** Phones whose boot is due by `simTime`, earliest first, at most `limit` of them. */
+  phonesDueBy(simTime: string, limit = Infinity): PhoneRow[] {
+    return this.all<PhoneRow>(
+      'SELECT * FROM phones WHERE reboot_until IS NOT NULL AND reboot_until <= ? ORDER BY reboot_until, position LIMIT ?',
+      simTime, Number.isFinite(limit) ? Math.max(1, Math.floor(limit)) : -1,
+    );
   }
   insertPhone(r: PhoneRow): void {
     this.run(

@@ -10,13 +10,16 @@ function source(name: string, due: number[], done: number[], fail?: (t: number) 
   return {
     name,
     nextDue: () => (due.length ? Math.min(...due) : null),
-    runDue: (limit) => {
+    runDue: (limit, budget) => {
+      let n = 0;
       for (const t of [...due].sort((a, b) => a - b)) {
-        if (t > limit) break;
+        if (t > limit || n >= budget) break;
         if (fail?.(t)) throw new Error(`${name} cannot complete ${t}`);
         due.splice(due.indexOf(t), 1);
         done.push(t);
+        n++;
       }
+      return n;
     },
   };
 }
@@ -88,6 +91,27 @@ describe('lab scheduler', () => {
     s.catchUp();
     assert.deepEqual(bad, [1000]);
     s.close();
+  });
+
+  it('a timer tick yields between chunks of a large batch, so others get turns; catchUp completes all at once', async () => {
+    const clock = new SimClock(0.001);
+    const at = clock.nowMs() + 1000;
+    const done: number[] = [];
+    const s = new Scheduler(clock, [source('boots', Array<number>(5000).fill(at), done)], () => undefined);
+    s.wake();
+    let turnsBetween = 0;
+    const other = setInterval(() => done.length > 0 && done.length < 5000 && turnsBetween++, 0);
+    await waitUntil(() => done.length === 5000, 5000, 'the batch to complete');
+    clearInterval(other);
+    assert.ok(turnsBetween > 0, 'another timer ran while the batch was completing');
+    s.close();
+
+    const later: number[] = [];
+    const s2 = new Scheduler(new SimClock(0), [source('boots', Array<number>(5000).fill(0), later)], () => undefined);
+    s2.wake();
+    s2.catchUp();
+    assert.equal(later.length, 5000);
+    s2.close();
   });
 
   it('fires by itself on its timer, with nobody calling it', async () => {
