@@ -169,6 +169,31 @@ async function ensureCluster(dataDir: string, configFile: string | undefined, lo
   }
 }
 
+/**
+ * Keeps a started server until SIGINT or SIGTERM, then closes it (peers that never close are cut by
+ * the servers; the deadline is the backstop). Whatever escapes a command, a tick or a handler is
+ * logged with its stack, and every other session goes on.
+ */
+function runUntilSignalled(close: () => Promise<void>, release: () => void): void {
+  const stop = () => {
+    console.log('stopping');
+    const deadline = setTimeout(() => {
+      console.error(`stopping: not all connections closed within ${STOP_DEADLINE_MS / 1000} s; exiting anyway`);
+      release();
+      process.exit(0);
+    }, STOP_DEADLINE_MS);
+    deadline.unref();
+    void close().finally(() => {
+      release();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.on('uncaughtException', (e) => console.error(`ucmsim: contained an uncaught exception: ${e.stack ?? e}`));
+  process.on('unhandledRejection', (e) => console.error(`ucmsim: contained an unhandled rejection: ${(e as Error)?.stack ?? e}`));
+}
+
 async function serve(argv: string[]): Promise<void> {
   const { flags } = parseFlags(argv, { data: 'value', listen: 'value', 'ssh-port': 'value', 'tftp-port': 'value', 'http-port': 'value', 'tvs-port': 'value', 'sftp-port': 'value', 'sftp-password': 'value', 'sftp-password-file': 'value', 'time-scale': 'value', config: 'value', lab: 'value', scenario: 'value' });
   if (flags.scenario !== undefined) return serveTraining(flags);
@@ -219,26 +244,7 @@ async function serve(argv: string[]): Promise<void> {
     throw e;
   }
   const running = sim;
-  const stop = () => {
-    console.log('stopping');
-    // Peers that never close are cut by the servers; this is the backstop if anything still hangs.
-    const deadline = setTimeout(() => {
-      console.error(`stopping: not all connections closed within ${STOP_DEADLINE_MS / 1000} s; exiting anyway`);
-      release();
-      process.exit(0);
-    }, STOP_DEADLINE_MS);
-    deadline.unref();
-    void running.close().finally(() => {
-      release();
-      process.exit(0);
-    });
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  // The last line of defence: whatever escaped a command, a tick or a handler is logged with its
-  // stack, and every other session goes on.
-  process.on('uncaughtException', (e) => console.error(`ucmsim: contained an uncaught exception: ${e.stack ?? e}`));
-  process.on('unhandledRejection', (e) => console.error(`ucmsim: contained an unhandled rejection: ${(e as Error)?.stack ?? e}`));
+  runUntilSignalled(() => running.close(), release);
 }
 
 /** serve --scenario NAME: a fresh lab of the scenario (loopback only: its accounts have well-known passwords). */
@@ -251,18 +257,7 @@ async function serveTraining(flags: Flags): Promise<void> {
     basePort: port('ssh-port', 2222), sftpPort: port('sftp-port', 2022), tftpPort: port('tftp-port', 6969), httpPort: port('http-port', 6970), tvsPort: port('tvs-port', 2445),
     timeScale: numberFlag(flags, 'time-scale', 1, validTimeScale),
   });
-  const stop = () => {
-    console.log('stopping');
-    setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
-    void seat.close().finally(() => {
-      release();
-      process.exit(0);
-    });
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  process.on('uncaughtException', (e) => console.error(`ucmsim: contained an uncaught exception: ${e.stack ?? e}`));
-  process.on('unhandledRejection', (e) => console.error(`ucmsim: contained an unhandled rejection: ${(e as Error)?.stack ?? e}`));
+  runUntilSignalled(() => seat.close(), release);
 }
 
 async function shell(argv: string[]): Promise<void> {
@@ -424,18 +419,7 @@ async function classroom(argv: string[]): Promise<void> {
   console.log(fs.readFileSync(room.credentials, 'utf8').split('\n').filter((l) => l.startsWith('#')).join('\n'));
   console.log('');
   console.log(briefingText(scenario));
-  const stop = () => {
-    console.log('stopping');
-    setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
-    void room.close().finally(() => {
-      release();
-      process.exit(0);
-    });
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  process.on('uncaughtException', (e) => console.error(`ucmsim: contained an uncaught exception: ${e.stack ?? e}`));
-  process.on('unhandledRejection', (e) => console.error(`ucmsim: contained an unhandled rejection: ${(e as Error)?.stack ?? e}`));
+  runUntilSignalled(() => room.close(), release);
 }
 
 async function recordings(argv: string[]): Promise<void> {

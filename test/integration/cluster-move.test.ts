@@ -6,33 +6,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
-import tls from 'node:tls';
 import { startSimulator, LAB_SFTP, type Simulator } from '../../src/simulator';
 import { labDataDir } from '../helpers/cluster';
 import { Shell } from '../helpers/ssh2-shell';
 import { waitUntil } from '../helpers/wait';
 import { phoneModel } from '../../src/phones/models';
 import type { PhoneRow } from '../../src/phones/phone';
+import { askTvs } from '../helpers/tvs';
 
 const FAILURE = 'Executed command unsuccessfully';
-
-/** One request line to a TVS listener over TLS; the answer line, or null when the door is shut. */
-function askTvs(port: number, line: string): Promise<string | null> {
-  return new Promise((resolve) => {
-    const s = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => s.write(`${line}\n`));
-    let got = '';
-    s.setTimeout(5000, () => s.destroy());
-    s.on('data', (d) => {
-      got += d.toString('latin1');
-      if (got.includes('\n')) {
-        s.end();
-        resolve(got.trim());
-      }
-    });
-    s.on('error', () => resolve(null));
-    s.on('close', () => resolve(got ? got.trim() : null));
-  });
-}
 
 describe('integration: moving phones between clusters (seed 002)', function () {
   this.timeout(180000);

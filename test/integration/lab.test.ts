@@ -1,7 +1,6 @@
 // The lab of several clusters: both clusters served at once, a TVS on TLS per node, phones that boot
 // on their own as simulated time passes, reachability through the network, `sim events`.
 import assert from 'node:assert/strict';
-import tls from 'node:tls';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash, X509Certificate } from 'node:crypto';
@@ -9,24 +8,7 @@ import { startSimulator, type Simulator } from '../../src/simulator';
 import { labDataDir } from '../helpers/cluster';
 import { Shell } from '../helpers/ssh2-shell';
 import { waitUntil } from '../helpers/wait';
-
-/** One request line to a TVS listener; resolves with the answer line, or null when the door is shut. */
-function askTvs(port: number, line: string): Promise<string | null> {
-  return new Promise((resolve) => {
-    const s = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => s.write(`${line}\n`));
-    let got = '';
-    s.setTimeout(5000, () => s.destroy());
-    s.on('data', (d) => {
-      got += d.toString('latin1');
-      if (got.includes('\n')) {
-        s.end();
-        resolve(got.trim());
-      }
-    });
-    s.on('error', () => resolve(null));
-    s.on('close', () => resolve(got ? got.trim() : null));
-  });
-}
+import { askTvs } from '../helpers/tvs';
 
 describe('integration: a lab of two clusters (etc/labs/two-clusters.yaml)', function () {
   this.timeout(120000);
