@@ -83,26 +83,30 @@ function fileHandler(files: FileSource, log: (m: string) => void): http.RequestL
   };
 }
 
-/** Listens, and tracks raw sockets so close() can drop kept-alive and mid-handshake connections too. */
 async function listen(server: http.Server, opts: ConfigHttpOptions): Promise<RunningHttpServer> {
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = REQUEST_TIMEOUT_MS;
+  return listenTracked(server, opts.host, opts.port, MAX_CONNECTIONS, (m) => opts.log?.(`http: ${m}`));
+}
+
+/** Listens, and tracks raw sockets so close() can drop kept-alive and mid-handshake connections too. */
+export async function listenTracked(server: net.Server, host: string, port: number, maxConnections: number, log: (m: string) => void): Promise<RunningHttpServer> {
   const sockets = new Set<net.Socket>();
   server.on('connection', (s: net.Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  server.maxConnections = MAX_CONNECTIONS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.headersTimeout = REQUEST_TIMEOUT_MS;
+  server.maxConnections = maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  server.on('error', (err) => opts.log?.(`http: ${err.message}`));
+  server.on('error', (err) => log(err.message));
   return {
-    host: opts.host,
+    host,
     port: (server.address() as net.AddressInfo).port,
     close: () =>
       new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@
 // docs/fidelity.md). It knows nothing of the cluster: the identity and the answers come from callbacks.
 import tls from 'node:tls';
 import type net from 'node:net';
-import { presentCurrentIdentity, type TlsIdentity } from './config-http';
+import { presentCurrentIdentity, listenTracked, type TlsIdentity, type RunningHttpServer } from './config-http';
 
 export interface TvsServerOptions {
   host: string;
@@ -18,30 +18,21 @@ export interface TvsServerOptions {
   log?: (m: string) => void;
 }
 
-export interface RunningTvsServer {
-  host: string;
-  port: number;
-  close(): Promise<void>;
-}
+export type { RunningHttpServer as RunningTvsServer } from './config-http';
 
 const MAX_CONNECTIONS = 256;
 const MAX_LINE = 1024;
 const MAX_REQUESTS_PER_CONNECTION = 100;
 const IDLE_MS = 30_000;
 
-export async function startTvsServer(opts: TvsServerOptions): Promise<RunningTvsServer> {
+export async function startTvsServer(opts: TvsServerOptions): Promise<RunningHttpServer> {
   const log = opts.log ?? (() => undefined);
   const contextOf = (id: TlsIdentity) => ({ key: id.keyPem, cert: id.certPem });
   const server = tls.createServer({ ...contextOf(opts.identity()), handshakeTimeout: 10_000 });
   presentCurrentIdentity(server, opts.identity, contextOf, (id) => id.certPem, (m) => log(`tvs: ${m}`));
-  const sockets = new Set<net.Socket>();
   // An unreachable TVS is a closed door: the connection is dropped before TLS.
   server.prependListener('connection', (s: net.Socket) => {
     if (!opts.serving()) s.destroy();
-  });
-  server.on('connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
   });
   server.on('secureConnection', (s) => {
     let buffered = '';
@@ -73,22 +64,5 @@ export async function startTvsServer(opts: TvsServerOptions): Promise<RunningTvs
     });
   });
   server.on('tlsClientError', () => undefined);
-  server.maxConnections = MAX_CONNECTIONS;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  server.on('error', (err) => log(`tvs: ${err.message}`));
-  return {
-    host: opts.host,
-    port: (server.address() as net.AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
-  };
+  return listenTracked(server, opts.host, opts.port, MAX_CONNECTIONS, (m) => log(`tvs: ${m}`));
 }
