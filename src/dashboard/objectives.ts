@@ -26,10 +26,16 @@ export function provideObjectives(lab: Lab, provider: ObjectivesProvider): () =>
   };
 }
 
-/** The objectives of the scenario running on `lab`, or null. A provider that fails shows nothing. */
+/**
+ * The objectives of the scenario running on `lab` (a registered provider, else the lab's training
+ * exercise), or null. A provider that fails shows nothing.
+ */
 export function objectivesOf(lab: Lab): ScenarioObjectives | null {
   try {
-    return providers.get(lab)?.() ?? null;
+    const provider = providers.get(lab);
+    if (provider) return provider();
+    const t = lab.training;
+    return t ? { title: t.scenario.title, objectives: t.objectives().map((o) => ({ text: o.text, done: o.met })) } : null;
   } catch {
     return null;
   }

@@ -131,10 +131,17 @@ export function findScenario(name: string, dir = SCENARIO_DIR): Scenario {
 }
 
 /** A script kept beside the scenario: NAME.solution.txt (model solution), NAME.mistake.txt. */
-export function scenarioScript(s: Scenario, kind: 'solution' | 'mistake'): { steps: ScriptStep[]; penalty?: string } | null {
+export function scenarioScript(s: Scenario, kind: 'solution' | 'mistake'): { steps: ScriptStep[]; penalty?: string; timeScale?: number } | null {
   const file = s.file.replace(/\.yaml$/, `.${kind}.txt`);
   if (!fs.existsSync(file)) return null;
   const text = fs.readFileSync(file, 'utf8');
   const penalty = /^#\s*penalty:\s*(\S+)/m.exec(text)?.[1];
-  return { steps: parseScript(text, file), penalty };
+  // A mistake about not waiting (for reboots the scheduler would complete at once at scale 0) names
+  // the time scale a trainee types it at.
+  const scale = /^#\s*time-scale:\s*(\S+)/m.exec(text)?.[1];
+  const timeScale = scale === undefined ? undefined : Number(scale);
+  if (timeScale !== undefined && !(Number.isFinite(timeScale) && timeScale > 0 && timeScale <= 1000)) {
+    throw new ScenarioError(`${file}: time-scale must be a number above 0, at most 1000`);
+  }
+  return { steps: parseScript(text, file), penalty, ...(timeScale !== undefined ? { timeScale } : {}) };
 }
