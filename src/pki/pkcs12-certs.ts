@@ -3,6 +3,7 @@
 // as `openssl pkcs12 -passin pass:` reads it). No private key ever goes in.
 import { X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
+import { seq, set, oid, octets, explicit0, der, dataContent } from './pkcs12';
 
 const { asn1, pki } = forge;
 const ITERATIONS = 2048;
@@ -14,13 +15,6 @@ export interface NamedCertificate {
   friendlyName: string;
 }
 
-const seq = (items: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
-const set = (items: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, items);
-const oid = (o: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(o).getBytes());
-const octets = (bytes: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytes);
-const explicit0 = (inner: forge.asn1.Asn1) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [inner]);
-const der = (a: forge.asn1.Asn1) => asn1.toDer(a).getBytes();
-const dataContent = (bytes: string) => seq([oid(pki.oids.data), explicit0(octets(bytes))]);
 
 export function buildCertificateBundle(certs: NamedCertificate[], password = ''): Buffer {
   if (certs.length > MAX_BUNDLE_CERTIFICATES) throw new Error(`a bundle holds at most ${MAX_BUNDLE_CERTIFICATES} certificates`);

@@ -17,15 +17,16 @@ export class Pkcs12PasswordError extends Error {
   }
 }
 
-const seq = (items: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
-const set = (items: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, items);
-const oid = (o: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(o).getBytes());
-const octets = (bytes: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytes);
-const explicit0 = (inner: forge.asn1.Asn1) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [inner]);
-const der = (a: forge.asn1.Asn1) => asn1.toDer(a).getBytes();
+// The ASN.1 pieces both PKCS#12 builders (key pair, certificates only) are made of.
+export const seq = (items: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
+export const set = (items: forge.asn1.Asn1[]) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, items);
+export const oid = (o: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(o).getBytes());
+export const octets = (bytes: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytes);
+export const explicit0 = (inner: forge.asn1.Asn1) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [inner]);
+export const der = (a: forge.asn1.Asn1) => asn1.toDer(a).getBytes();
 
 // A PKCS#7 ContentInfo of type data wrapping the given DER.
-const dataContent = (bytes: string) => seq([oid(pki.oids.data), explicit0(octets(bytes))]);
+export const dataContent = (bytes: string) => seq([oid(pki.oids.data), explicit0(octets(bytes))]);
 
 export function buildPkcs12(opts: { keyPem: string; certPem: string; password: string; friendlyName: string }): Buffer {
   if (!keyMatchesCertificate(opts.keyPem, opts.certPem)) throw new Error('The private key does not match the certificate');
