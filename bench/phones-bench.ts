@@ -36,11 +36,18 @@ async function main(): Promise<void> {
     // Opening the lab completes what is due: at time scale 0, the first boot of every phone.
     const app = await timed('first boot of every phone (opening the lab)', () => new App({ dataDir: dir, timeScale: 0 }));
     const s = openTestSession(app);
-    await s.run('set cli pagination off');
-    await timed('bulk reset, nothing changed: every phone settled', () => s.run('sim phone reset all'));
-    await timed('utils itl reset localkey', () => s.run('utils itl reset localkey'));
-    await timed('bulk reset after an ITL reset: every phone settled', () => s.run('sim phone reset all'));
-    const out = await timed('show risdb query phone (publisher)', () => s.run('show risdb query phone'));
+    // A command and its boots may take long at 40,000 phones: wait up to ten minutes for the prompt.
+    const run = async (line: string) => {
+      const from = s.mark();
+      s.type(line + '\r');
+      await s.term.waitFor('\r\nadmin:', from + line.length, 600_000);
+      return s.term.output.slice(from);
+    };
+    await run('set cli pagination off');
+    await timed('bulk reset, nothing changed: every phone settled', () => run('sim phone reset all'));
+    await timed('utils itl reset localkey', () => run('utils itl reset localkey'));
+    await timed('bulk reset after an ITL reset: every phone settled', () => run('sim phone reset all'));
+    const out = await timed('show risdb query phone (publisher)', () => run('show risdb query phone'));
     const registered = app.fleet.phones().filter((p) => p.reg_state === 'reg').length;
     console.log(`risdb output: ${(out.length / 1024).toFixed(0)} KiB; registered: ${registered}/${PHONES}`);
     // maxRSS is the kernel's high-water mark, in KiB.
