@@ -2,12 +2,7 @@
 // reads (the counts, aggregated by the store, and one page of the list) and whole frames drawn by blessed
 // at 200x50 into a sink, with every phone registered and again in the middle of a bulk reset.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import YAML from 'yaml';
-import { Store } from '../src/store/store';
-import { loadClusterConfig, loadUsers, ETC_DIR } from '../src/cluster/config';
-import { initializeCluster } from '../src/cluster/init';
+import { fleetLab, machineLine } from './fleet-lab';
 import { App } from '../src/app';
 import { labSource } from '../src/dashboard/model';
 import { runDashboard } from '../src/dashboard/view';
@@ -61,17 +56,11 @@ async function frames(app: App, n = FRAMES): Promise<{ ms: number[]; bytes: numb
 }
 
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ucmsim-dashboard-bench-'));
+  const { dir, initialize } = fleetLab('ucmsim-dashboard-bench-', PHONES);
   try {
-    const doc = YAML.parse(fs.readFileSync(path.join(ETC_DIR, 'cluster.yaml'), 'utf8'));
-    doc.phones.count = PHONES;
-    const cfgFile = path.join(dir, 'cluster.yaml');
-    fs.writeFileSync(cfgFile, YAML.stringify(doc));
-    console.log(`machine: ${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}; ${new Date().toISOString()}`);
+    console.log(machineLine());
     console.log(`phones: ${PHONES}`);
-    const store = Store.open(dir);
-    await initializeCluster(store, loadClusterConfig(cfgFile), loadUsers(), new Date());
-    store.close();
+    await initialize();
     const t0 = Date.now();
     // Opening the lab completes what is due: the first boot of every phone.
     const app = new App({ dataDir: dir, timeScale: 0 });

@@ -2,12 +2,7 @@
 // phone has settled, and `show risdb query phone`. Prints wall times and the kernel's peak memory
 // (maxRSS), and the resident set after the run.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import YAML from 'yaml';
-import { Store } from '../src/store/store';
-import { loadClusterConfig, loadUsers, ETC_DIR } from '../src/cluster/config';
-import { initializeCluster } from '../src/cluster/init';
+import { fleetLab, machineLine } from './fleet-lab';
 import { App } from '../src/app';
 import { openTestSession } from '../test/helpers/terminal';
 
@@ -22,17 +17,11 @@ async function timed<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
 }
 
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ucmsim-phones-bench-'));
+  const { dir, initialize } = fleetLab('ucmsim-phones-bench-', PHONES);
   try {
-    const doc = YAML.parse(fs.readFileSync(path.join(ETC_DIR, 'cluster.yaml'), 'utf8'));
-    doc.phones.count = PHONES;
-    const cfgFile = path.join(dir, 'cluster.yaml');
-    fs.writeFileSync(cfgFile, YAML.stringify(doc));
-    console.log(`machine: ${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}; ${new Date().toISOString()}`);
+    console.log(machineLine());
     console.log(`phones: ${PHONES}`);
-    const store = Store.open(dir);
-    await timed('init (certificates, ITLs, fleet)', () => initializeCluster(store, loadClusterConfig(cfgFile), loadUsers(), new Date()));
-    store.close();
+    await timed('init (certificates, ITLs, fleet)', initialize);
     // Opening the lab completes what is due: at time scale 0, the first boot of every phone.
     const app = await timed('first boot of every phone (opening the lab)', () => new App({ dataDir: dir, timeScale: 0 }));
     const s = openTestSession(app);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as pty from 'node-pty';
 import { labDataDir } from '../helpers/cluster';
-import { LiveScreen } from '../helpers/live-screen';
+import { LiveScreen, phoneCounts } from '../helpers/live-screen';
 import { BIN, ServeProcess } from '../helpers/serve-process';
 import { Shell } from '../helpers/ssh2-shell';
 import { within } from '../helpers/wait';
@@ -41,16 +41,6 @@ class LocalDashboard {
   }
 }
 
-/** The counts row of a cluster in the Phones box. */
-function counts(s: LiveScreen, cluster: string): string | null {
-  const re = new RegExp(`│${cluster}\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s*│`);
-  for (const row of s.rows) {
-    const m = re.exec(row);
-    if (m) return m.slice(1).join(' ');
-  }
-  return null;
-}
-
 describe('e2e: ucmsim dashboard on the local terminal', function () {
   this.timeout(120000);
   const running: LocalDashboard[] = [];
@@ -70,7 +60,7 @@ describe('e2e: ucmsim dashboard on the local terminal', function () {
   it('opens a lab nobody serves, shows it, and q restores the terminal', async () => {
     const dir = await labDataDir();
     const d = start(['--data', dir, '--time-scale', '0']);
-    await d.screen.waitUntil((s) => counts(s, 'old') === '24 24 0 0 0 0' && s.text.includes('Phones of old'), 'the dashboard');
+    await d.screen.waitUntil((s) => phoneCounts(s, 'old') === '24 24 0 0 0 0' && s.text.includes('Phones of old'), 'the dashboard');
     assert.ok(!d.screen.text.includes('read-only'));
     assert.equal(d.screen.bufferType, 'alternate');
     assert.equal(await d.quit(), 0);
@@ -84,12 +74,12 @@ describe('e2e: ucmsim dashboard on the local terminal', function () {
     serves.push(serve);
     const ports = await serve.ports(['old-pub']);
     const d = start(['--data', dir]);
-    await d.screen.waitUntil((s) => counts(s, 'old') === '24 24 0 0 0 0' && s.text.includes('(served, read-only)'), 'the served lab');
+    await d.screen.waitUntil((s) => phoneCounts(s, 'old') === '24 24 0 0 0 0' && s.text.includes('(served, read-only)'), 'the served lab');
     const sh = await Shell.open({ port: ports.get('old-pub')! });
     shells.push(sh);
     await sh.run('sim phone reset all');
-    await d.screen.waitUntil((s) => counts(s, 'old') === '24 0 24 0 0 0', 'every phone rebooting');
-    await d.screen.waitUntil((s) => counts(s, 'old') === '24 24 0 0 0 0', 'every phone registered again', 30000);
+    await d.screen.waitUntil((s) => phoneCounts(s, 'old') === '24 0 24 0 0 0', 'every phone rebooting');
+    await d.screen.waitUntil((s) => phoneCounts(s, 'old') === '24 24 0 0 0 0', 'every phone registered again', 30000);
     assert.match(d.screen.text, /phones were reset: 24 \[admin\]/);
     assert.equal(await d.quit(), 0);
   });
@@ -108,7 +98,7 @@ describe('e2e: ucmsim dashboard on the local terminal', function () {
     const d = start(['--data', await labDataDir(), '--time-scale', '0'], { command: 'shell', cols: 100, rows: 30 });
     await d.screen.waitUntil((s) => s.cursorRow === 'admin:', 'the prompt');
     d.proc.write('sim dashboard\r');
-    await d.screen.waitUntil((s) => counts(s, 'old') === '24 24 0 0 0 0' && s.bufferType === 'alternate', 'the dashboard');
+    await d.screen.waitUntil((s) => phoneCounts(s, 'old') === '24 24 0 0 0 0' && s.bufferType === 'alternate', 'the dashboard');
     d.proc.resize(120, 40);
     d.screen.resize(120, 40);
     await d.screen.waitUntil((s) => s.rows[39].includes('q quit'), 'the dashboard at 120x40');

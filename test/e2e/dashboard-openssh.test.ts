@@ -6,16 +6,7 @@ import { startSimulator, type Simulator } from '../../src/simulator';
 import { labDataDir } from '../helpers/cluster';
 import { PtySsh } from '../helpers/openssh';
 import { Shell } from '../helpers/ssh2-shell';
-import { LiveScreen } from '../helpers/live-screen';
-
-function counts(s: LiveScreen, cluster: string): string | null {
-  const re = new RegExp(`│${cluster}\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s*│`);
-  for (const row of s.rows) {
-    const m = re.exec(row);
-    if (m) return m.slice(1).join(' ');
-  }
-  return null;
-}
+import { LiveScreen, phoneCounts } from '../helpers/live-screen';
 
 describe('e2e: sim dashboard through the real OpenSSH client', function () {
   this.timeout(90000);
@@ -44,15 +35,15 @@ describe('e2e: sim dashboard through the real OpenSSH client', function () {
     const expected = await ssh.run('show myself');
 
     ssh.send('sim dashboard\r');
-    await screen.waitUntil((s) => counts(s, 'old') === '24 24 0 0 0 0' && s.bufferType === 'alternate', 'the dashboard');
+    await screen.waitUntil((s) => phoneCounts(s, 'old') === '24 24 0 0 0 0' && s.bufferType === 'alternate', 'the dashboard');
     const other = await Shell.open({ port: sim.ssh.get('old-sub1')!.port });
     shells.push(other);
     await other.run('sim phone reset all');
-    await screen.waitUntil((s) => counts(s, 'old') === '24 0 24 0 0 0' && /phones were reset/.test(s.text), 'the phones rebooting, and the reset in the feed');
+    await screen.waitUntil((s) => phoneCounts(s, 'old') === '24 0 24 0 0 0' && /phones were reset/.test(s.text), 'the phones rebooting, and the reset in the feed');
     ssh.proc.resize(160, 45);
     screen.resize(160, 45);
     await screen.waitUntil((s) => s.rows[44].includes('q quit') && s.text.includes('Unregistered'), 'the dashboard laid out at 160x45');
-    await screen.waitUntil((s) => counts(s, 'old') === '24 24 0 0 0 0' && /booted: \d+ registered/.test(s.text), 'every phone registered again', 30000);
+    await screen.waitUntil((s) => phoneCounts(s, 'old') === '24 24 0 0 0 0' && /booted: \d+ registered/.test(s.text), 'every phone registered again', 30000);
 
     const at = ssh.mark();
     ssh.send('q');

@@ -56,3 +56,13 @@ export class LiveScreen {
     this.term.dispose();
   }
 }
+
+/** The counts row of a cluster in the dashboard's Phones box ("total registered rebooting ..."), or null. */
+export function phoneCounts(s: LiveScreen, cluster: string): string | null {
+  const re = new RegExp(`│${cluster}\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s*│`);
+  for (const row of s.rows) {
+    const m = re.exec(row);
+    if (m) return m.slice(1).join(' ');
+  }
+  return null;
+}
