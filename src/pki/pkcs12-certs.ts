@@ -3,10 +3,9 @@
 // as `openssl pkcs12 -passin pass:` reads it). No private key ever goes in.
 import { X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
-import { seq, set, oid, octets, explicit0, der, dataContent } from './pkcs12';
+import { seq, set, oid, octets, explicit0, der, dataContent, pfxWithMac } from './pkcs12';
 
 const { asn1, pki } = forge;
-const ITERATIONS = 2048;
 /** the most certificates a bundle may hold or a reader accepts */
 export const MAX_BUNDLE_CERTIFICATES = 1000;
 
@@ -24,17 +23,7 @@ export function buildCertificateBundle(certs: NamedCertificate[], password = '')
     set([seq([oid(pki.oids.friendlyName), set([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BMPSTRING, false, c.friendlyName)])])]),
   ]));
   const authSafe = der(seq([dataContent(der(seq(bags)))]));
-  const macSalt = forge.random.getBytesSync(8);
-  const macKey = forge.pkcs12.generateKey(password, forge.util.createBuffer(macSalt), 3, ITERATIONS, 20);
-  const hmac = forge.hmac.create();
-  hmac.start('sha1', macKey.getBytes());
-  hmac.update(authSafe);
-  const macData = seq([
-    seq([seq([oid(pki.oids.sha1), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]), octets(hmac.digest().getBytes())]),
-    octets(macSalt),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(ITERATIONS).getBytes()),
-  ]);
-  const pfx = seq([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(3).getBytes()), dataContent(authSafe), macData]);
+  const pfx = pfxWithMac(authSafe, password);
   return Buffer.from(der(pfx), 'binary');
 }
 

@@ -25,6 +25,21 @@ export const octets = (bytes: string) => asn1.create(asn1.Class.UNIVERSAL, asn1.
 export const explicit0 = (inner: forge.asn1.Asn1) => asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [inner]);
 export const der = (a: forge.asn1.Asn1) => asn1.toDer(a).getBytes();
 
+/** The PFX around an authenticated safe: version 3, the safe, and a SHA-1 MAC keyed by the password. */
+export function pfxWithMac(authSafe: string, password: string): forge.asn1.Asn1 {
+  const macSalt = forge.random.getBytesSync(8);
+  const macKey = forge.pkcs12.generateKey(password, forge.util.createBuffer(macSalt), 3, ITERATIONS, 20);
+  const hmac = forge.hmac.create();
+  hmac.start('sha1', macKey.getBytes());
+  hmac.update(authSafe);
+  const macData = seq([
+    seq([seq([oid(pki.oids.sha1), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]), octets(hmac.digest().getBytes())]),
+    octets(macSalt),
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(ITERATIONS).getBytes()),
+  ]);
+  return seq([asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(3).getBytes()), dataContent(authSafe), macData]);
+}
+
 // A PKCS#7 ContentInfo of type data wrapping the given DER.
 export const dataContent = (bytes: string) => seq([oid(pki.oids.data), explicit0(octets(bytes))]);
 
@@ -47,21 +62,7 @@ export function buildPkcs12(opts: { keyPem: string; certPem: string; password: s
   const keyBag = seq([oid(pki.oids.pkcs8ShroudedKeyBag), explicit0(shrouded), attrs]);
   const authSafe = der(seq([dataContent(der(seq([certBag]))), dataContent(der(seq([keyBag])))]));
 
-  const macSalt = forge.random.getBytesSync(8);
-  const macKey = forge.pkcs12.generateKey(opts.password, forge.util.createBuffer(macSalt), 3, ITERATIONS, 20);
-  const hmac = forge.hmac.create();
-  hmac.start('sha1', macKey.getBytes());
-  hmac.update(authSafe);
-  const macData = seq([
-    seq([seq([oid(pki.oids.sha1), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]), octets(hmac.digest().getBytes())]),
-    octets(macSalt),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(ITERATIONS).getBytes()),
-  ]);
-  const pfx = seq([
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(3).getBytes()),
-    dataContent(authSafe),
-    macData,
-  ]);
+  const pfx = pfxWithMac(authSafe, opts.password);
   return Buffer.from(der(pfx), 'binary');
 }
 
