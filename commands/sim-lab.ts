@@ -45,11 +45,15 @@ export const simLabCommands: CommandSpec[] = [
     description: ['Shows every node of the lab with its address, and whether TFTP, TVS and CallManager answer there.'],
     async run(ctx) {
       const services = { TFTP: 'Cisco Tftp', TVS: 'Cisco Trust Verification Service', CallManager: 'Cisco CallManager' };
-      ctx.line(`${'Cluster'.padEnd(12)}${'Node'.padEnd(16)}${'Address'.padEnd(16)}${'TFTP'.padEnd(8)}${'TVS'.padEnd(8)}CallManager`);
-      for (const cluster of ctx.lab.clusters.values()) {
+      const clusters = [...ctx.lab.clusters.values()];
+      // Columns as wide as the longest name, so a long cluster or node name never runs into the next.
+      const cw = Math.max('Cluster'.length, ...clusters.map((c) => c.name.length)) + 2;
+      const nw = Math.max(14, ...clusters.flatMap((c) => c.nodes().map((n) => n.name.length))) + 2;
+      ctx.line(`${'Cluster'.padEnd(cw)}${'Node'.padEnd(nw)}${'Address'.padEnd(16)}${'TFTP'.padEnd(8)}${'TVS'.padEnd(8)}CallManager`);
+      for (const cluster of clusters) {
         for (const node of cluster.nodes()) {
           const state = Object.values(services).map((s) => (ctx.lab.network.unreachable({ cluster, node }, s) ? 'down' : 'up'));
-          ctx.line(`${cluster.name.padEnd(12)}${node.name.padEnd(16)}${node.ip.padEnd(16)}${state[0].padEnd(8)}${state[1].padEnd(8)}${state[2]}`);
+          ctx.line(`${cluster.name.padEnd(cw)}${node.name.padEnd(nw)}${node.ip.padEnd(16)}${state[0].padEnd(8)}${state[1].padEnd(8)}${state[2]}`);
         }
       }
     },

@@ -52,6 +52,11 @@ describe('integration: containment', function () {
     assert.match(await b.run('utils service list'), /Cisco Tftp\[STARTED\]/);
   });
 
+  it('sim network show keeps its columns apart for a cluster name longer than the header', async () => {
+    const sh = await login();
+    assert.match(await sh.run('sim network show'), /\r\nStandAloneCluster  cucm-pub\s+10\.10\.10\.11\s+up\s+up\s+up\r\n/);
+  });
+
   it('a phone whose model left etc/phone-models.yaml after init fails its boot alone; the server and the other phones go on', async () => {
     const sh = await login();
     const victim = sim.app.fleet.phones()[0].name;
