@@ -15,7 +15,7 @@ export const risdbCommands: CommandSpec[] = [
     description: ['query displays the contents of the RIS tables: here the phone table of this node.'],
     async run(ctx) {
       const node = ctx.session.node;
-      const phones = ctx.fleet.phones().filter((p) => p.reg_node === node);
+      const phones = ctx.fleet.phonesOfNode(node);
       ctx.lines(['----------- Phone Information -----------', '', '', '', '', COLUMNS.join(', ')]);
       for (const p of phones) {
         // A model that left etc/phone-models.yaml still shows, without its type number or load.

@@ -3,16 +3,35 @@
 // simulated phones, the TFTP server and the HTTP/HTTPS servers all get their bytes.
 import { createHash } from 'node:crypto';
 import { buildSignedFile } from '../tlv';
-import { phoneConfigXml } from '../phones/config-file';
+import { phoneConfigWriter } from '../phones/config-file';
 import type { PhoneRow } from '../phones/phone';
 import type { Cluster } from './cluster';
 import { TFTP } from './cluster';
-import { ITL_FILE, CTL_FILE } from './trustfiles';
+import { ITL_FILE, CTL_FILE, type KeyPair } from './trustfiles';
+import type { PhoneConfigDevice } from './settings';
+
+const sha1 = (b: string | Buffer) => createHash('sha1').update(b).digest('hex');
 
 const CONFIG_NAME = /^((?:SEP|CSF)[0-9A-Z]+)\.cnf\.xml(\.sgn)?$/i;
 /** The default configuration auto-registering phones boot on (XMLDefault.cnf.xml, and .sgn). */
 export const XML_DEFAULT = 'XMLDefault.cnf.xml';
 
+
+/** A phone's signed configuration before it is signed: its body, and an identity of the key that signs it. */
+export interface UnsignedConfig {
+  body: Buffer;
+  signer: string;
+}
+
+/** What one node's TFTP serves, read once: a batch of phone boots asks one reader for all its files. */
+export interface TftpReader {
+  read(name: string): Buffer | null;
+  /** SEP<MAC>.cnf.xml.sgn as it will be signed, without the cost of signing; null when not served */
+  unsignedConfig(name: string): UnsignedConfig | null;
+}
+
+/** Most signed configurations kept, so that a file fetched again is not signed again. */
+const SIGNED_KEPT = 4096;
 
 export class FileService {
   /** signed configurations, by content and signer, so an unchanged file is not signed again */
@@ -26,34 +45,71 @@ export class FileService {
   }
 
   read(node: string, name: string): Buffer | null {
-    if (name === ITL_FILE || name === CTL_FILE) return this.cluster.tftp.file(node, name)?.content ?? null;
-    if (name === XML_DEFAULT || name === `${XML_DEFAULT}.sgn`) return this.xmlDefault(node, name.endsWith('.sgn'));
-    const m = CONFIG_NAME.exec(name);
-    // Only devices in this cluster's database have a configuration file here.
-    const phone = m && this.cluster.repo.phone(m[1]);
-    if (!phone || phone.name !== m![1] || phone.cluster !== this.cluster.name) return null;
-    const xml = Buffer.from(phoneConfigXml(this.cluster.settings.phoneConfigInput(phone)));
-    return m![2] ? this.sign(node, `${phone.name}.cnf.xml.sgn`, xml) : xml;
+    return this.reader(node).read(name);
   }
 
-  /** XMLDefault.cnf.xml: the cluster's first device pool, for a device the database does not hold yet. */
-  private xmlDefault(node: string, signed: boolean): Buffer | null {
-    const pool = this.cluster.config.phones.devicePools[0];
-    if (!pool) return null;
-    const input = this.cluster.settings.phoneConfigInput({ name: 'XMLDefault', model: 'Default', device_pool: pool.name } as PhoneRow);
-    const xml = Buffer.from(phoneConfigXml(input));
-    return signed ? this.sign(node, `${XML_DEFAULT}.sgn`, xml) : xml;
+  /**
+   * A reader of the node's files that takes the settings, the signer and the trust lists once, valid
+   * while nothing changes them (within one transaction). `device` finds a phone by name, for callers
+   * that hold the rows already.
+   */
+  reader(node: string, device: (name: string) => PhoneRow | undefined = (n) => this.cluster.repo.phone(n)): TftpReader {
+    let template: ReturnType<Cluster['settings']['phoneConfigTemplate']> | undefined;
+    let signer: { pair: KeyPair; id: string; timestamp: number } | undefined;
+    const trustFiles = new Map<string, Buffer | null>();
+    const signerOf = () => {
+      if (!signer) {
+        const pair = this.cluster.certificates.keyPair({ node, unit: 'CallManager' });
+        // The timestamp is the ITL's, so the same contents always give the same bytes.
+        const built = this.cluster.tftp.file(node, ITL_FILE)?.modified_at ?? this.cluster.createdAt;
+        signer = { pair, id: sha1(pair.certPem), timestamp: Math.floor(Date.parse(built) / 1000) };
+      }
+      return signer;
+    };
+    const writers = new Map<string, ReturnType<typeof phoneConfigWriter>>();
+    const xml = (phone: PhoneConfigDevice) => {
+      let write = writers.get(phone.device_pool);
+      if (!write) {
+        write = phoneConfigWriter((template ??= this.cluster.settings.phoneConfigTemplate())(phone));
+        writers.set(phone.device_pool, write);
+      }
+      return Buffer.from(write(phone.name, phone.model));
+    };
+    /** The configuration file `name` names, if this cluster's database holds its device. */
+    const config = (name: string): { fileName: string; body: Buffer; signed: boolean } | null => {
+      if (name === XML_DEFAULT || name === `${XML_DEFAULT}.sgn`) {
+        // XMLDefault.cnf.xml: the cluster's first device pool, for a device the database does not hold yet.
+        const pool = this.cluster.config.phones.devicePools[0];
+        if (!pool) return null;
+        return { fileName: `${XML_DEFAULT}.sgn`, body: xml({ name: 'XMLDefault', model: 'Default', device_pool: pool.name }), signed: name.endsWith('.sgn') };
+      }
+      const m = CONFIG_NAME.exec(name);
+      const phone = m && device(m[1]);
+      if (!phone || phone.name !== m![1] || phone.cluster !== this.cluster.name) return null;
+      return { fileName: `${phone.name}.cnf.xml.sgn`, body: xml(phone), signed: !!m![2] };
+    };
+    return {
+      read: (name) => {
+        if (name === ITL_FILE || name === CTL_FILE) {
+          if (!trustFiles.has(name)) trustFiles.set(name, this.cluster.tftp.file(node, name)?.content ?? null);
+          return trustFiles.get(name)!;
+        }
+        const c = config(name);
+        return !c ? null : c.signed ? this.sign(signerOf(), c.fileName, c.body) : c.body;
+      },
+      unsignedConfig: (name) => {
+        const c = config(name);
+        return c?.signed ? { body: c.body, signer: signerOf().id } : null;
+      },
+    };
   }
 
-  private sign(node: string, fileName: string, body: Buffer): Buffer {
-    const signer = this.cluster.certificates.keyPair({ node, unit: 'CallManager' });
-    const key = createHash('sha1').update(fileName).update(body).update(signer.certPem).digest('hex');
+  private sign(signer: { pair: KeyPair; timestamp: number }, fileName: string, body: Buffer): Buffer {
+    const key = createHash('sha1').update(fileName).update(body).update(signer.pair.certPem).digest('hex');
     let file = this.signed.get(key);
     if (!file) {
-      // The timestamp is the ITL's, so the same contents always give the same bytes.
-      const built = this.cluster.tftp.file(node, ITL_FILE)?.modified_at ?? this.cluster.createdAt;
-      file = buildSignedFile({ fileName, body, signerCertPem: signer.certPem, signerKeyPem: signer.keyPem, timestamp: Math.floor(Date.parse(built) / 1000) });
-      if (this.signed.size > 50_000) this.signed.clear();
+      file = buildSignedFile({ fileName, body, signerCertPem: signer.pair.certPem, signerKeyPem: signer.pair.keyPem, timestamp: signer.timestamp });
+      if (this.signed.size >= SIGNED_KEPT) this.signed.delete(this.signed.keys().next().value!);
       this.signed.set(key, file);
     }
     return file;

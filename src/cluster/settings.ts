@@ -2,9 +2,16 @@
 // authentication per node, device pools, and what a phone's configuration file says from them.
 import type { Cluster, Actor } from './cluster';
 import type { DevicePoolConfig } from './config';
+import type { NodeRow } from '../store/repository';
 import type { PhoneRow } from '../phones/phone';
 import type { PhoneConfigInput } from '../phones/config-file';
+
+/** What of a device its configuration file names. */
+export type PhoneConfigDevice = Pick<PhoneRow, 'name' | 'model' | 'device_pool'>;
 import { ClusterError } from './errors';
+
+/** The UDS users URL of a node, on the port it answers on. */
+const udsUsersUrl = (n: NodeRow) => `https://${n.fqdn}:${n.uds_port}/cucm-uds/users`;
 
 /** Enterprise parameters the simulator models, with their defaults. */
 export const ENTERPRISE_PARAMETERS: Record<string, string> = {
@@ -50,7 +57,7 @@ export class ClusterSettings {
   }
 
   private contactSearchDefault(node: string): string {
-    return `https://${this.cluster.node(node).fqdn}:${this.udsPort(node)}/cucm-uds/users`;
+    return udsUsersUrl(this.cluster.node(node));
   }
 
   setEnterpriseParameter(actor: Actor | null, name: string, value: string): void {
@@ -91,21 +98,44 @@ export class ClusterSettings {
   }
 
   /** What the configuration file of a phone says, from its device pool and the cluster settings. */
-  phoneConfigInput(phone: PhoneRow): PhoneConfigInput {
-    const pool = this.devicePool(phone.device_pool);
-    const primary = this.cluster.node(pool.cmGroup[0]);
-    const url = this.enterpriseParameter('Secure Contact Search URL') || this.contactSearchDefault(primary.name);
-    return {
-      deviceName: phone.name,
-      model: phone.model,
-      devicePool: pool.name,
-      callManagers: pool.cmGroup.map((n) => ({ name: n, fqdn: this.cluster.node(n).fqdn })),
-      tvs: pool.cmGroup.map((n) => this.cluster.node(n).fqdn),
-      mixedMode: this.mixedMode,
-      secureContactSearchUrl: url,
-      contactSearchAuth: this.contactSearchAuth(primary.name),
-      secureServicesUrl: this.enterpriseParameter('Secured Services URL') || `https://${this.cluster.publisher().fqdn}:8443/ccmcip/getservicesmenu.jsp`,
+  phoneConfigInput(phone: PhoneConfigDevice): PhoneConfigInput {
+    return this.phoneConfigTemplate()(phone);
+  }
+
+  /**
+   * The settings every phone's configuration file takes, read once: a batch of boots builds thousands
+   * of files from one reading. Valid until the settings change.
+   */
+  phoneConfigTemplate(): (phone: PhoneConfigDevice) => PhoneConfigInput {
+    const nodes = new Map(this.cluster.nodes().map((n) => [n.name, n]));
+    const node = (name: string) => {
+      const n = nodes.get(name);
+      if (!n) throw new ClusterError(`no node named ${name}`);
+      return n;
     };
+    const searchUrl = this.enterpriseParameter('Secure Contact Search URL');
+    const servicesUrl = this.enterpriseParameter('Secured Services URL') || `https://${this.cluster.publisher().fqdn}:8443/ccmcip/getservicesmenu.jsp`;
+    const mixedMode = this.mixedMode;
+    const pools = new Map<string, Omit<PhoneConfigInput, 'deviceName' | 'model'>>();
+    const poolPart = (name: string) => {
+      let part = pools.get(name);
+      if (!part) {
+        const pool = this.devicePool(name);
+        const primary = node(pool.cmGroup[0]);
+        part = {
+          devicePool: pool.name,
+          callManagers: pool.cmGroup.map((n) => ({ name: n, fqdn: node(n).fqdn })),
+          tvs: pool.cmGroup.map((n) => node(n).fqdn),
+          mixedMode,
+          secureContactSearchUrl: searchUrl || udsUsersUrl(primary),
+          contactSearchAuth: primary.contact_search_auth === 1,
+          secureServicesUrl: servicesUrl,
+        };
+        pools.set(name, part);
+      }
+      return part;
+    };
+    return (phone) => ({ deviceName: phone.name, model: phone.model, ...poolPart(phone.device_pool) });
   }
 
   devicePool(name: string): DevicePoolConfig {

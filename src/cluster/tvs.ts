@@ -147,10 +147,18 @@ export interface TvsEndpoint {
   /** the TVS certificate in use (presented on TLS) */
   certPem: string;
   keyPem: string;
-  directory: TvsDirectory;
+  readonly directory: TvsDirectory;
 }
 
 export function tvsEndpoint(cluster: Cluster, node: string): TvsEndpoint | null {
   const cert = cluster.certificates.findInUse(node, 'TVS');
-  return cert ? { node, certPem: cert.cert_pem, keyPem: cert.key_pem, directory: new TvsDirectory(cluster, node) } : null;
+  if (!cert) return null;
+  // What TVS knows is read when it is first asked: most callers only present its certificate.
+  let directory: TvsDirectory | undefined;
+  return {
+    node, certPem: cert.cert_pem, keyPem: cert.key_pem,
+    get directory() {
+      return (directory ??= new TvsDirectory(cluster, node));
+    },
+  };
 }

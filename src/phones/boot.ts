@@ -28,6 +28,11 @@ export interface BootEnvironment {
   /** false while Cisco Tftp is stopped on the phone's TFTP node */
   tftpServing: boolean;
   download(name: string): Buffer | null;
+  /**
+   * A signed configuration offered, before it is signed: its body and who signs it. Phones that hold
+   * the same trust lists decide the same on files of one signer, so only the first is signed and checked.
+   */
+  unsignedConfig?(name: string): { body: Buffer; signer: string } | null;
   tvs: TvsQuery;
   /** the first node of the CallManager group running Cisco CallManager, and its CallManager key size */
   callManager: { node: string; rsaBits: number | null } | null;
@@ -43,15 +48,28 @@ export interface BootOutcome extends InstalledTrust {
   regNode: string | null;
 }
 
-const sha = (b: Buffer) => createHash('sha1').update(b).digest('hex');
+// Phones of a batch share the buffers of one trust list: hash and parse each buffer once.
+const hashes = new WeakMap<Buffer, string>();
+const parsed = new WeakMap<Buffer, ParsedTrustList | null>();
+
+/** The SHA-1 a phone's files are kept under, computed once per buffer. */
+export function fileHash(b: Buffer): string {
+  let h = hashes.get(b);
+  if (h === undefined) hashes.set(b, (h = createHash('sha1').update(b).digest('hex')));
+  return h;
+}
 
 function parse(buf: Buffer): ParsedTrustList | null {
+  if (parsed.has(buf)) return parsed.get(buf)!;
+  let list: ParsedTrustList | null;
   try {
-    return parseTrustList(buf);
+    list = parseTrustList(buf);
   } catch (e) {
-    if (e instanceof TlvFormatError) return null;
-    throw e;
+    if (!(e instanceof TlvFormatError)) throw e;
+    list = null;
   }
+  parsed.set(buf, list);
+  return list;
 }
 
 /** The certificate in `list` that signed `file`, among records of `roles`, if it verifies. */
@@ -72,7 +90,7 @@ type Decision = { accept: boolean; status?: string };
 function decideCtl(file: Buffer, installed: Buffer | null, model: PhoneModel, tvs: TvsQuery, itl: ParsedTrustList | null): Decision {
   const next = parse(file);
   if (!next) return { accept: false, status: 'CTL update failed' };
-  if (installed && sha(installed) === sha(file)) return { accept: false };
+  if (installed && fileHash(installed) === fileHash(file)) return { accept: false };
   if (!installed) return { accept: true, status: 'CTL installed' }; // C1: trust on first use
   const current = parse(installed);
   if (current && signedBy(file, next.header, current, [Role.SAST])) return { accept: true, status: 'Trust List updated' }; // C2
@@ -88,7 +106,7 @@ function decideItl(file: Buffer, installed: Buffer | null, ctl: Buffer | null, m
   if (file.length > ITL_SIZE_LIMIT) return { accept: false, fatal: true, status: 'Trust List update failed' }; // I8
   const next = parse(file);
   if (!next) return { accept: false, status: 'Trust List update failed' };
-  if (installed && sha(installed) === sha(file)) return { accept: false }; // I3
+  if (installed && fileHash(installed) === fileHash(file)) return { accept: false }; // I3
   const ctlList = ctl ? parse(ctl) : null;
   if (ctlList) {
     // I2: with a CTL, only a SAST of the CTL may sign the ITL.
@@ -117,10 +135,22 @@ function namesSigner(header: ParsedTrustList['header'], r: ParsedRecord): boolea
  * list (the CTL if there is one, else the ITL), or one TVS vouches for; TLS to TVS is checked against
  * the ITL's TVS records.
  */
-function decideConfig(env: BootEnvironment, trust: ParsedTrustList | null, itl: ParsedTrustList | null, rollback: boolean): Buffer | null {
+function decideConfig(env: BootEnvironment, trust: ParsedTrustList | null, itl: ParsedTrustList | null, rollback: boolean, trustKey: string): Buffer | null {
   const plain = `${env.deviceName}.cnf.xml`;
   if (!env.model.sbd || !trust || rollback) return env.download(plain); // B5, F4
-  const sgn = env.download(`${plain}.sgn`);
+  const offered = env.memo && env.unsignedConfig?.(`${plain}.sgn`);
+  if (!offered) return verifiedConfig(env, `${plain}.sgn`, trust, itl);
+  const k = `config/${env.model.name}/${offered.signer}/${trustKey}`;
+  let d = env.memo!.get(k);
+  if (!d) {
+    d = { accept: verifiedConfig(env, `${plain}.sgn`, trust, itl) !== null };
+    env.memo!.set(k, d);
+  }
+  return d.accept ? offered.body : null;
+}
+
+function verifiedConfig(env: BootEnvironment, name: string, trust: ParsedTrustList, itl: ParsedTrustList | null): Buffer | null {
+  const sgn = env.download(name);
   if (!sgn) return null;
   let header;
   try {
@@ -146,14 +176,15 @@ function holding(t: InstalledTrust): string {
 }
 
 export function bootPhone(env: BootEnvironment, before: InstalledTrust): BootOutcome {
-  const out: BootOutcome = { ...before, status: '', reg: 'unr', regNode: null };
-  if (!env.tftpServing) return { ...out, status: 'TFTP Timeout' };
+  // The configuration held is read only if the phone keeps it (`before` may read it lazily).
+  const out: BootOutcome = { status: '', ctl: before.ctl, itl: before.itl, config: null, reg: 'unr', regNode: null };
+  if (!env.tftpServing) return { ...out, config: before.config, status: 'TFTP Timeout' };
   let itlStatus = '';
   let ctlStatus = '';
   let fatal = false;
   const installedItl = before.itl ? parse(before.itl) : null;
   // Every phone asks for the CTL; only Security By Default phones ask for the ITL (B1, B5).
-  const key = (...parts: (Buffer | null)[]) => [env.model.name, ...parts.map((b) => (b ? sha(b) : '-'))].join('/');
+  const key = (...parts: (Buffer | null)[]) => [env.model.name, ...parts.map((b) => (b ? fileHash(b) : '-'))].join('/');
   const remembered = <T extends Decision>(k: string, decide: () => T): T => {
     const hit = env.memo?.get(k) as T | undefined;
     if (hit) return hit;
@@ -182,8 +213,8 @@ export function bootPhone(env: BootEnvironment, before: InstalledTrust): BootOut
   // A CTL left over from mixed mode (empty CCM+TFTP records, C6) has no certificate to check a
   // configuration with, so a rollback ITL decides: unsigned configurations are accepted (F4).
   const rollback = !!itlList && isRollbackItl(itlList) && (!ctlList || !ctlList.records.some((r) => (r.role === Role.CCM_TFTP || r.role === Role.TFTP) && r.certificate));
-  const config = decideConfig(env, trust, itlList, rollback);
-  if (config) out.config = config;
+  const config = decideConfig(env, trust, itlList, rollback, key(out.ctl, out.itl));
+  out.config = config ?? before.config;
   const failed = [ctlStatus, itlStatus].find((x) => x.endsWith('failed'));
   const both = ctlStatus === 'CTL installed' && itlStatus === 'ITL installed';
   // A boot that changes nothing leaves the last trust-list message; passing errors give way.

@@ -19,17 +19,24 @@ export interface PhoneConfigInput {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function phoneConfigXml(c: PhoneConfigInput): string {
+  return phoneConfigWriter(c)(c.deviceName, c.model);
+}
+
+/** The file of one device pool's phones, built once: only the device's name and model vary. */
+export function phoneConfigWriter(c: Omit<PhoneConfigInput, 'deviceName' | 'model'>): (deviceName: string, model: string) => string {
   const members = c.callManagers
     .map((m, i) => `<member priority="${i}"><callManager><name>${esc(m.name)}</name><processNodeName>${esc(m.fqdn)}</processNodeName><ports><sipPort>5060</sipPort><securedSipPort>5061</securedSipPort></ports></callManager></member>`)
     .join('');
   const tvs = c.tvs.map((a, i) => `<member priority="${i}"><port>2445</port><address>${esc(a)}</address></member>`).join('');
-  return [
+  const head = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<device xsi:type="axl:XIPPhone" ctiid="1">`,
     '<fullConfig>true</fullConfig>',
     '<deviceProtocol>SIP</deviceProtocol>',
-    `<deviceName>${esc(c.deviceName)}</deviceName>`,
-    `<model>${esc(c.model)}</model>`,
+    '<deviceName>',
+  ].join('\n');
+  const tail = [
+    '</model>',
     `<devicePool><name>${esc(c.devicePool)}</name><callManagerGroup><members>${members}</members></callManagerGroup></devicePool>`,
     `<TVS><members>${tvs}</members></TVS>`,
     `<deviceSecurityMode>${c.mixedMode ? 2 : 1}</deviceSecurityMode>`,
@@ -39,6 +46,7 @@ export function phoneConfigXml(c: PhoneConfigInput): string {
     '</device>',
     '',
   ].join('\n');
+  return (deviceName, model) => `${head}${esc(deviceName)}</deviceName>\n<model>${esc(model)}${tail}`;
 }
 
 /** What a phone takes from the configuration it accepted. */

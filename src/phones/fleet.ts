@@ -5,13 +5,13 @@ import { createHash, X509Certificate } from 'node:crypto';
 import type { Cluster, Actor } from '../cluster/cluster';
 import { CALLMANAGER } from '../cluster/cluster';
 import { ITL_FILE } from '../cluster/trustfiles';
-import { XML_DEFAULT } from '../cluster/fileservice';
+import { XML_DEFAULT, type FileService, type TftpReader } from '../cluster/fileservice';
 import { ClusterError } from '../cluster/errors';
 import type { TvsEndpoint } from '../cluster/tvs';
-import type { PhoneRow } from './phone';
+import type { PhoneRow, PhoneScope, PhoneSettlement, RisPhone } from './phone';
 import type { Lab } from '../lab/lab';
 import type { DueSource } from '../lab/scheduler';
-import { bootPhone, isRollbackItl, type BootEnvironment, type InstalledTrust } from './boot';
+import { bootPhone, fileHash, isRollbackItl, type BootEnvironment, type InstalledTrust } from './boot';
 import { readPhoneConfig, configServers } from './config-file';
 import { phoneModel, phoneModels } from './models';
 import { Role, parseTrustList, cucmName, type ParsedTrustList } from '../tlv';
@@ -73,7 +73,9 @@ export class Fleet {
       if (this.repo.phoneCount(this.cluster.name)) return;
       // The phones were waiting for the cluster: they boot as soon as it is up.
       const now = this.cluster.clock.now().toISOString();
-      for (const p of planFleet(this.cluster.config, (n) => this.cluster.node(n).ip)) {
+      // Stored model by model: phones of a model boot together, so each boot batch rewrites few pages.
+      const planned = planFleet(this.cluster.config, (n) => this.cluster.node(n).ip);
+      for (const p of planned.sort((a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : a.position - b.position))) {
         this.repo.insertPhone({ ...p, reg_changed_at: now, reboot_until: now });
       }
       this.cluster.record(actor, 'fleet-created', { phones: this.cluster.config.phones.count });
@@ -83,6 +85,11 @@ export class Fleet {
 
   phones(): PhoneRow[] {
     return this.repo.phones(this.cluster.name);
+  }
+
+  /** The phones last registered with `node` (RIS of that node), in order. */
+  phonesOfNode(node: string): RisPhone[] {
+    return this.repo.phonesOfNode(this.cluster.name, node);
   }
 
   /** Counts by state and reason, aggregated by the store (no phone rows are read). */
@@ -153,40 +160,41 @@ export class Fleet {
     });
   }
 
-  /** Resets phones: they unregister and boot again after their model's boot time. */
-  reset(actor: Actor, which: string): number {
-    return this.scheduled(() => {
-      const phones = this.targets(which);
-      // One start time for the whole reset: phones of a model fall due together and boot as one batch.
-      const start = this.cluster.clock.nowMs();
-      const now = new Date(start).toISOString();
-      for (const p of phones) {
-        this.repo.updatePhone({ ...p, reg_state: 'unr', reg_changed_at: p.reg_state === 'unr' ? p.reg_changed_at : now, reboot_until: this.deadline(p.model, start) });
-      }
-      this.cluster.record(actor, 'phones-reset', { phones: phones.length, which });
-      return phones.length;
-    });
+  /** `all`, a device pool's name (its phones), or one phone's name, as the store selects them. */
+  private scope(which: string): PhoneScope {
+    const cluster = this.cluster.name;
+    if (which.toLowerCase() === 'all') return { cluster };
+    if (this.repo.phoneModelCounts({ cluster, pool: which }).length) return { cluster, pool: which };
+    return { cluster, name: this.phone(which).name };
   }
 
-  /** Runs a change that schedules boots, then tells the scheduler. */
-  private scheduled<T>(fn: () => T): T {
-    const r = this.cluster.store.transaction(fn);
-    this.lab.scheduler.wake();
-    return r;
+  /** Resets phones: they unregister and boot again after their model's boot time. */
+  reset(actor: Actor, which: string): number {
+    return this.reboot(actor, which, null);
   }
 
   /** Settings > Security > Trust List > delete: the phone forgets its CTL and ITL and reboots. */
   deleteTrustList(actor: Actor, which: string): number {
-    return this.scheduled(() => {
-      const phones = this.targets(which);
+    return this.reboot(actor, which, 'Erasing CTL and ITL files');
+  }
+
+  private reboot(actor: Actor, which: string, erase: string | null): number {
+    const r = this.cluster.store.transaction(() => {
+      const scope = this.scope(which);
+      // One start time for the whole reset: phones of a model fall due together and boot as one batch.
       const start = this.cluster.clock.nowMs();
       const now = new Date(start).toISOString();
-      for (const p of phones) {
-        this.repo.updatePhone({ ...p, ctl_hash: null, itl_hash: null, status: 'Erasing CTL and ITL files', reg_state: 'unr', reg_changed_at: now, reboot_until: this.deadline(p.model, start) });
+      let phones = 0;
+      for (const { model, n } of this.repo.phoneModelCounts(scope)) {
+        this.repo.rebootPhones(scope, model, now, this.deadline(model, start), erase);
+        phones += n;
       }
-      this.cluster.record(actor, 'phones-trust-list-deleted', { phones: phones.length, which });
-      return phones.length;
+      if (erase) this.cluster.record(actor, 'phones-trust-list-deleted', { phones, which });
+      else this.cluster.record(actor, 'phones-reset', { phones, which });
+      return phones;
     });
+    this.lab.scheduler.wake();
+    return r;
   }
 
   /** Where the phone boots from: each DHCP option 150 address, the node and cluster it leads to. */
@@ -336,6 +344,7 @@ export class PhoneBoots implements DueSource {
     const due = this.repo.phonesDueBy(new Date(limitMs).toISOString(), budget);
     if (!due.length) return 0;
     this.lab.transaction(() => {
+      const batch = new BootBatch(this.lab, due);
       const envs = new Map<string, Omit<BootEnvironment, 'model' | 'deviceName'>>();
       const outcomes = new Map<string, { reg: string[]; rej: string[]; unr: string[] }>();
       const autos = new Map<string, AutoRegistration | null>();
@@ -344,11 +353,11 @@ export class PhoneBoots implements DueSource {
         const key = `${p.cluster}\n${p.device_pool}\n${p.tftp}\n${this.tvsAddresses(p)?.join(',') ?? ''}`;
         let reg: PhoneRow['reg_state'];
         try {
-          const env = envs.get(key) ?? this.environment(p);
+          const env = envs.get(key) ?? this.environment(p, batch);
           envs.set(key, env);
           if (!autos.has(key)) autos.set(key, this.autoRegistration(p));
           const auto = autos.get(key)!;
-          reg = this.boot(p, { ...env, model: phoneModel(p.model), deviceName: p.name }, auto);
+          reg = this.boot(p, { ...env, model: phoneModel(p.model), deviceName: p.name }, batch, auto);
           if (auto && reg === 'reg') {
             const a = autoRegistered.get(auto.cluster.name) ?? { pool: auto.pool, names: [] };
             autoRegistered.set(auto.cluster.name, a);
@@ -363,6 +372,7 @@ export class PhoneBoots implements DueSource {
         outcomes.set(p.cluster, o);
         o[reg].push(p.name);
       }
+      batch.write();
       for (const [cluster, o] of outcomes) {
         this.lab.cluster(cluster).record(null, 'phones-booted', {
           booted: o.reg.length + o.rej.length + o.unr.length, registered: o.reg.length, rejected: o.rej.length, unregistered: o.unr.length,
@@ -391,7 +401,7 @@ export class PhoneBoots implements DueSource {
   }
 
   /** What a phone meets when it boots: its TFTP server, its TVS servers, its CallManager. */
-  environment(p: PhoneRow): Omit<BootEnvironment, 'model' | 'deviceName'> {
+  environment(p: PhoneRow, batch = new BootBatch(this.lab, [])): Omit<BootEnvironment, 'model' | 'deviceName'> {
     const net = this.lab.network;
     const home = this.lab.cluster(p.cluster);
     const pool = home.settings.devicePool(p.device_pool);
@@ -400,6 +410,8 @@ export class PhoneBoots implements DueSource {
     // The TVS servers of the configuration the phone runs on (its old cluster's, after a move);
     // before it has one, those of its device pool.
     const tvsServers: TvsEndpoint[] = [];
+    const ders = new Map<TvsEndpoint, Buffer>();
+    const tvsDer = (t: TvsEndpoint) => ders.get(t) ?? ders.set(t, new X509Certificate(t.certPem).raw).get(t)!;
     for (const a of this.tvsAddresses(p) ?? pool.cmGroup.map((n) => home.node(n).ip)) {
       const t = net.tvs(a);
       if (t) tvsServers.push(t);
@@ -417,24 +429,21 @@ export class PhoneBoots implements DueSource {
       const key = new X509Certificate(cmCluster.certificates.keyPair({ node: cmNode, unit: 'CallManager' }).certPem).publicKey;
       rsaBits = key.asymmetricKeyType === 'rsa' ? key.asymmetricKeyDetails!.modulusLength! : null;
     }
-    // The trust lists are the same for every phone of the pool: read them once per batch.
-    const shared = new Map<string, Buffer | null>();
-    const read = (name: string) => (tftp ? tftp.files.read(tftp.node.name, name) : null);
+    const files = tftp && batch.reader(tftp.files, tftp.node.name);
+    const offered = (name: string) => {
+      const own = CONFIG_FILE.exec(name);
+      return own && auto ? `${XML_DEFAULT}${own[1] ?? ''}` : name;
+    };
     return {
       tftpServing: tftp !== null,
-      download: (name) => {
-        const own = CONFIG_FILE.exec(name);
-        if (own && auto) return read(`${XML_DEFAULT}${own[1] ?? ''}`);
-        if (!name.endsWith('.tlv')) return read(name);
-        if (!shared.has(name)) shared.set(name, read(name));
-        return shared.get(name)!;
-      },
+      download: (name) => files?.read(offered(name)) ?? null,
+      unsignedConfig: (name) => files?.unsignedConfig(offered(name)) ?? null,
       // The phone reaches a TVS only over TLS it can check against the TVS records of its ITL, and
       // asks it what the TVS listener on 2445 answers.
       tvs: (issuer, serial, itl: ParsedTrustList | null) => {
         for (const t of tvsServers) {
           if (!itl) continue;
-          const der = new X509Certificate(t.certPem).raw;
+          const der = tvsDer(t);
           if (!itl.records.some((r) => r.role === Role.TVS && r.certificate?.equals(der))) continue;
           const a = t.directory.answer({ kind: 'lookup', issuer, serialHex: serial.toString('hex') });
           return a.kind === 'certificate' ? { certPem: a.certPem, roles: a.roles } : null;
@@ -448,28 +457,117 @@ export class PhoneBoots implements DueSource {
 
   /** The TVS addresses of the configuration file the phone last accepted, if it names any. */
   private tvsAddresses(p: PhoneRow): string[] | null {
-    const cfg = p.config_hash ? this.repo.blob(p.config_hash) : undefined;
-    const tvs = cfg ? configServers(cfg.toString('utf8')).tvs : [];
+    const tvs = p.config_hash ? this.servers(p.config_hash)?.tvs ?? [] : [];
     return tvs.length ? tvs : null;
   }
 
-  private boot(p: PhoneRow, env: BootEnvironment, auto: AutoRegistration | null = null): PhoneRow['reg_state'] {
-    const out = bootPhone(env, installedTrust(this.repo, p));
+  /**
+   * The servers a kept configuration names, parsed once per configuration. Phones of one pool name the
+   * same servers: each distinct list is kept once, in strings of its own (not slices of the file).
+   */
+  private readonly configs = new Map<string, ConfigServers>();
+  private readonly serverLists = new Map<string, ConfigServers>();
+  private servers(hash: string, content?: Buffer): ConfigServers | null {
+    let s = this.configs.get(hash);
+    if (!s) {
+      const xml = content ?? this.repo.blob(hash);
+      if (!xml) return null;
+      const key = JSON.stringify(configServers(xml.toString('utf8')));
+      s = this.serverLists.get(key) ?? (JSON.parse(key) as ConfigServers);
+      if (this.serverLists.size < CONFIGS_KEPT) this.serverLists.set(key, s);
+      if (this.configs.size >= CONFIGS_KEPT) this.configs.delete(this.configs.keys().next().value!);
+      this.configs.set(hash, s);
+    }
+    return s;
+  }
+
+  private boot(p: PhoneRow, env: BootEnvironment, batch: BootBatch, auto: AutoRegistration | null = null): PhoneRow['reg_state'] {
+    const repo = this.repo;
+    const out = bootPhone(env, {
+      status: p.status, ctl: batch.blob(p.ctl_hash), itl: batch.blob(p.itl_hash),
+      get config() {
+        return p.config_hash ? repo.blob(p.config_hash) ?? null : null;
+      },
+    });
+    const keep = (b: Buffer | null, held: string | null) => {
+      if (!b) return null;
+      const h = fileHash(b);
+      return h === held ? h : repo.putBlob(h, b);
+    };
+    const configHash = keep(out.config, p.config_hash);
     // A phone registers only with a CallManager its configuration names: one that still runs on its
     // old cluster's configuration cannot register with the cluster that now holds its device.
-    if (out.reg !== 'unr' && out.config && out.regNode && !configServers(out.config.toString('utf8')).callManagers.includes(out.regNode)) {
+    if (out.reg !== 'unr' && configHash && out.regNode && !this.servers(configHash, out.config!)?.callManagers.includes(out.regNode)) {
       out.reg = 'unr';
       out.regNode = null;
     }
-    const keep = (b: Buffer | null) => (b ? this.repo.putBlob(sha1(b), b) : null);
-    const now = this.lab.clock.now().toISOString();
-    this.repo.updatePhone({
-      ...p,
-      ctl_hash: keep(out.ctl), itl_hash: keep(out.itl), config_hash: keep(out.config),
+    batch.settle(p, {
+      ctl_hash: keep(out.ctl, p.ctl_hash), itl_hash: keep(out.itl, p.itl_hash), config_hash: configHash,
       reg_state: out.reg, reg_node: out.regNode ?? p.reg_node, status: out.status,
-      reg_changed_at: out.reg === p.reg_state ? p.reg_changed_at : now, reboot_until: null,
+      reg_changed_at: out.reg === p.reg_state ? null : batch.now,
     });
-    if (auto && out.reg === 'reg') this.repo.movePhone(p.name, auto.cluster.name, auto.pool);
+    if (auto && out.reg === 'reg') repo.movePhone(p.name, auto.cluster.name, auto.pool);
     return out.reg;
+  }
+}
+
+type ConfigServers = ReturnType<typeof configServers>;
+
+/** Configurations whose servers are kept parsed: about one per phone of a large cluster. */
+const CONFIGS_KEPT = 50_000;
+
+/**
+ * What one batch of boots reads once, inside its transaction: the trust lists phones hold (by hash,
+ * one buffer each, so they are parsed once) and each TFTP node's files through one reader.
+ */
+class BootBatch {
+  private readonly blobs = new Map<string, Buffer | null>();
+  private readonly readers = new Map<FileService, Map<string, TftpReader>>();
+  private readonly devices: Map<string, PhoneRow>;
+  private readonly settlements = new Map<string, PhoneSettlement>();
+  private readonly configs: { name: string; hash: string | null }[] = [];
+  /** the simulated time the batch completes at */
+  readonly now: string;
+
+  constructor(private readonly lab: Lab, due: PhoneRow[]) {
+    this.now = lab.clock.now().toISOString();
+    this.devices = new Map(due.map((p) => [p.name, p]));
+  }
+
+  /**
+   * Keeps what a boot changed on a phone; written by `write` in one statement per distinct outcome (a
+   * new configuration, distinct per phone, is written on its own).
+   */
+  settle(p: PhoneRow, outcome: Omit<PhoneSettlement, 'names'> & { config_hash: string | null }): void {
+    const { config_hash, ...shared } = outcome;
+    if (config_hash !== p.config_hash) this.configs.push({ name: p.name, hash: config_hash });
+    // Trust lists the phone already held are not written again.
+    if (shared.ctl_hash === p.ctl_hash) shared.ctl_hash = undefined;
+    if (shared.itl_hash === p.itl_hash) shared.itl_hash = undefined;
+    const key = `${shared.ctl_hash}\n${shared.itl_hash}\n${shared.reg_state}\n${shared.reg_node}\n${shared.status}\n${shared.reg_changed_at}`;
+    const group = this.settlements.get(key) ?? this.settlements.set(key, { ...shared, names: [] }).get(key)!;
+    group.names.push(p.name);
+  }
+
+  write(): void {
+    const repo = this.lab.defaultCluster.repo;
+    for (const g of this.settlements.values()) repo.settlePhones(g);
+    for (const c of this.configs) repo.setPhoneConfig(c.name, c.hash);
+  }
+
+  blob(hash: string | null): Buffer | null {
+    if (!hash) return null;
+    if (!this.blobs.has(hash)) this.blobs.set(hash, this.lab.defaultCluster.repo.blob(hash) ?? null);
+    return this.blobs.get(hash)!;
+  }
+
+  reader(files: FileService, node: string): TftpReader {
+    const byNode = this.readers.get(files) ?? this.readers.set(files, new Map()).get(files)!;
+    let r = byNode.get(node);
+    if (!r) {
+      r = files.reader(node, (name) => this.devices.get(name) ?? this.lab.defaultCluster.repo.phone(name));
+      byNode.set(node, r);
+    }
+    return r;
   }
 }

@@ -20,3 +20,27 @@ export interface PhoneRow {
   status: string;
   reboot_until: string | null;
 }
+
+/** Phones a command names: all of a cluster's, a device pool's (any case), or one by name. */
+export interface PhoneScope {
+  cluster: string;
+  pool?: string;
+  name?: string;
+}
+
+/**
+ * What boots changed on phones that ended alike: a trust list undefined where the phones kept theirs,
+ * `reg_changed_at` null where the registration state did not change.
+ */
+export interface PhoneSettlement {
+  names: string[];
+  ctl_hash?: string | null;
+  itl_hash?: string | null;
+  reg_state: PhoneRow['reg_state'];
+  reg_node: string | null;
+  status: string;
+  reg_changed_at: string | null;
+}
+
+/** What RIS reports of a phone. */
+export type RisPhone = Pick<PhoneRow, 'name' | 'description' | 'position' | 'mac' | 'model' | 'reg_state' | 'reg_changed_at'>;

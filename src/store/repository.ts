@@ -1,8 +1,10 @@
 // Typed access to the store's tables. All SQL lives here; callers wrap calls in Store.transaction.
 import type Database from 'better-sqlite3';
-import type { PhoneRow } from '../phones/phone';
+import type { PhoneRow, PhoneScope, PhoneSettlement, RisPhone } from '../phones/phone';
 
 export type { PhoneRow };
+const PHONE_SCOPE = 'cluster = @cluster AND (@pool IS NULL OR device_pool = @pool COLLATE NOCASE) AND (@name IS NULL OR name = @name)';
+const scopeParams = (s: PhoneScope) => ({ cluster: s.cluster, pool: s.pool ?? null, name: s.name ?? null });
 
 export interface ClusterRow {
   name: string;
@@ -348,6 +350,13 @@ export class Repository {
   phones(cluster: string): PhoneRow[] {
     return this.all<PhoneRow>('SELECT * FROM phones WHERE cluster = ? ORDER BY position', cluster);
   }
+  /** The phones last registered with `node`, in position order: what RIS of that node reports. */
+  phonesOfNode(cluster: string, node: string): RisPhone[] {
+    return this.all<RisPhone>(
+      'SELECT name, description, position, mac, model, reg_state, reg_changed_at FROM phones WHERE cluster = ? AND reg_node = ? ORDER BY position',
+      cluster, node,
+    );
+  }
   /** How many phones the cluster has, how many are registered and up, how many are rebooting. */
   phoneTotals(cluster: string): { total: number; registered: number; rebooting: number } {
     return this.one<{ total: number; registered: number; rebooting: number }>(
@@ -365,7 +374,7 @@ export class Repository {
   /** Phones whose boot is due by `simTime`, earliest first, at most `limit` of them. */
   phonesDueBy(simTime: string, limit = Infinity): PhoneRow[] {
     return this.all<PhoneRow>(
-      'SELECT * FROM phones WHERE reboot_until IS NOT NULL AND reboot_until <= ? ORDER BY reboot_until, position LIMIT ?',
+      'SELECT * FROM phones WHERE reboot_until IS NOT NULL AND reboot_until <= ? ORDER BY reboot_until, rowid LIMIT ?',
       simTime, Number.isFinite(limit) ? Math.max(1, Math.floor(limit)) : -1,
     );
   }
@@ -381,6 +390,34 @@ export class Repository {
       `UPDATE phones SET cluster = ?, tftp = ?, ctl_hash = ?, itl_hash = ?, config_hash = ?, reg_state = ?, reg_node = ?, reg_changed_at = ?, status = ?, reboot_until = ? WHERE name = ?`,
       r.cluster, r.tftp, r.ctl_hash, r.itl_hash, r.config_hash, r.reg_state, r.reg_node, r.reg_changed_at, r.status, r.reboot_until, r.name,
     );
+  }
+  /** Phones that booted alike: their trust lists and registration; they are up again. One statement. */
+  settlePhones(s: PhoneSettlement): void {
+    const lists = (['ctl_hash', 'itl_hash'] as const).filter((c) => s[c] !== undefined).map((c) => `${c} = @${c}, `).join('');
+    const { names, ctl_hash, itl_hash, ...rest } = s;
+    this.prepared(
+      `UPDATE phones SET ${lists}reg_state = @reg_state, reg_node = @reg_node, status = @status,
+       reg_changed_at = COALESCE(@reg_changed_at, reg_changed_at), reboot_until = NULL WHERE name IN (SELECT value FROM json_each(@names))`,
+    ).run({ ...rest, ...(ctl_hash !== undefined ? { ctl_hash } : {}), ...(itl_hash !== undefined ? { itl_hash } : {}), names: JSON.stringify(names) });
+  }
+  /** The configuration file a phone accepted. */
+  setPhoneConfig(name: string, hash: string | null): void {
+    this.run('UPDATE phones SET config_hash = ? WHERE name = ?', hash, name);
+  }
+  /** How many phones of each model `scope` takes in. */
+  phoneModelCounts(scope: PhoneScope): { model: string; n: number }[] {
+    return this.prepared(`SELECT model, COUNT(*) AS n FROM phones WHERE ${PHONE_SCOPE} GROUP BY model`).all(scopeParams(scope)) as { model: string; n: number }[];
+  }
+  /**
+   * Phones of `scope` and `model` unregister and boot again at `until`; `erase` drops their trust
+   * lists first (Settings > Security > Trust List > delete). One statement for the whole set.
+   */
+  rebootPhones(scope: PhoneScope, model: string, now: string, until: string, erase: string | null): void {
+    const set = erase
+      ? 'ctl_hash = NULL, itl_hash = NULL, status = @erase, reg_changed_at = @now'
+      : "reg_changed_at = CASE reg_state WHEN 'unr' THEN reg_changed_at ELSE @now END";
+    this.prepared(`UPDATE phones SET ${set}, reg_state = 'unr', reboot_until = @until WHERE ${PHONE_SCOPE} AND model = @model`)
+      .run({ ...scopeParams(scope), model, now, until, ...(erase ? { erase } : {}) });
   }
   /** A phone's device record moves to another cluster's database (a BAT export and import). */
   movePhone(name: string, cluster: string, devicePool: string): void {
