@@ -321,6 +321,18 @@ const CONFIG_FILE = /^(?:SEP|CSF)[0-9A-Z]+\.cnf\.xml(\.sgn)?$/i;
 /** Max names of each outcome a `phones-booted` event lists. */
 const EVENT_NAMES = 50;
 
+/** Phones booted per chunk of a batch. */
+const BOOT_CHUNK = 5000;
+
+/** How many phones had an outcome, and the first names of them an event lists. */
+class Names {
+  count = 0;
+  readonly first: string[] = [];
+  add(name: string): void {
+    if (this.count++ < EVENT_NAMES) this.first.push(name);
+  }
+}
+
 /**
  * Phone boots that fall due, for the whole lab: each phone asks the TFTP server of its DHCP option 150
  * and the TVS of its device pool's CallManager group, through the lab network.
@@ -341,50 +353,58 @@ export class PhoneBoots implements DueSource {
 
   /** Completes every boot due by `limitMs` in one transaction, sharing what phones of one kind meet. */
   runDue(limitMs: number, budget: number): number {
-    const due = this.repo.phonesDueBy(new Date(limitMs).toISOString(), budget);
-    if (!due.length) return 0;
+    const limit = new Date(limitMs).toISOString();
+    // Bounded by what is due now: a phone a chunk fails to settle cannot make the loop run on.
+    const total = Math.min(budget, this.repo.phonesDueCount(limit));
+    if (!total) return 0;
+    let done = 0;
     this.lab.transaction(() => {
-      const batch = new BootBatch(this.lab, due);
+      const batch = new BootBatch(this.lab);
       const envs = new Map<string, Omit<BootEnvironment, 'model' | 'deviceName'>>();
-      const outcomes = new Map<string, { reg: string[]; rej: string[]; unr: string[] }>();
+      const outcomes = new Map<string, Record<PhoneRow['reg_state'], Names>>();
       const autos = new Map<string, AutoRegistration | null>();
-      const autoRegistered = new Map<string, { pool: string; names: string[] }>();
-      for (const p of due) {
-        const key = `${p.cluster}\n${p.device_pool}\n${p.tftp}\n${this.tvsAddresses(p)?.join(',') ?? ''}`;
-        let reg: PhoneRow['reg_state'];
-        try {
-          const env = envs.get(key) ?? this.environment(p, batch);
-          envs.set(key, env);
-          if (!autos.has(key)) autos.set(key, this.autoRegistration(p));
-          const auto = autos.get(key)!;
-          reg = this.boot(p, { ...env, model: phoneModel(p.model), deviceName: p.name }, batch, auto);
-          if (auto && reg === 'reg') {
-            const a = autoRegistered.get(auto.cluster.name) ?? { pool: auto.pool, names: [] };
-            autoRegistered.set(auto.cluster.name, a);
-            a.names.push(p.name);
+      const autoRegistered = new Map<string, { pool: string; names: Names }>();
+      // Chunk by chunk, each settled before the next is read: memory stays bounded at any fleet size.
+      while (done < total) {
+        const due = this.repo.phonesDueBy(limit, Math.min(BOOT_CHUNK, total - done));
+        if (!due.length) break;
+        batch.begin(due);
+        for (const p of due) {
+          const key = `${p.cluster}\n${p.device_pool}\n${p.tftp}\n${this.tvsAddresses(p)?.join(',') ?? ''}`;
+          let reg: PhoneRow['reg_state'];
+          try {
+            const env = envs.get(key) ?? this.environment(p, batch);
+            envs.set(key, env);
+            if (!autos.has(key)) autos.set(key, this.autoRegistration(p));
+            const auto = autos.get(key)!;
+            reg = this.boot(p, { ...env, model: phoneModel(p.model), deviceName: p.name }, batch, auto);
+            if (auto && reg === 'reg') {
+              const a = autoRegistered.get(auto.cluster.name) ?? autoRegistered.set(auto.cluster.name, { pool: auto.pool, names: new Names() }).get(auto.cluster.name)!;
+              a.names.add(p.name);
+            }
+          } catch (e) {
+            // One phone that cannot boot (say, its model left etc/phone-models.yaml) does not stop the others.
+            reg = 'unr';
+            this.repo.updatePhone({ ...p, reg_state: 'unr', reboot_until: null, status: `Boot failed: ${(e as Error).message}` });
           }
-        } catch (e) {
-          // One phone that cannot boot (say, its model left etc/phone-models.yaml) does not stop the others.
-          reg = 'unr';
-          this.repo.updatePhone({ ...p, reg_state: 'unr', reboot_until: null, status: `Boot failed: ${(e as Error).message}` });
+          const o = outcomes.get(p.cluster) ?? outcomes.set(p.cluster, { reg: new Names(), rej: new Names(), unr: new Names() }).get(p.cluster)!;
+          o[reg].add(p.name);
         }
-        const o = outcomes.get(p.cluster) ?? { reg: [], rej: [], unr: [] };
-        outcomes.set(p.cluster, o);
-        o[reg].push(p.name);
+        batch.write();
+        done += due.length;
       }
-      batch.write();
       for (const [cluster, o] of outcomes) {
         this.lab.cluster(cluster).record(null, 'phones-booted', {
-          booted: o.reg.length + o.rej.length + o.unr.length, registered: o.reg.length, rejected: o.rej.length, unregistered: o.unr.length,
-          names: { reg: o.reg.slice(0, EVENT_NAMES), rej: o.rej.slice(0, EVENT_NAMES), unr: o.unr.slice(0, EVENT_NAMES) },
+          booted: o.reg.count + o.rej.count + o.unr.count, registered: o.reg.count, rejected: o.rej.count, unregistered: o.unr.count,
+          names: { reg: o.reg.first, rej: o.rej.first, unr: o.unr.first },
           fleet: this.repo.phoneTotals(cluster),
         });
       }
       for (const [cluster, a] of autoRegistered) {
-        this.lab.cluster(cluster).record(null, 'phones-auto-registered', { phones: a.names.length, pool: a.pool, names: a.names.slice(0, EVENT_NAMES) });
+        this.lab.cluster(cluster).record(null, 'phones-auto-registered', { phones: a.names.count, pool: a.pool, names: a.names.first });
       }
     });
-    return due.length;
+    return done;
   }
 
   /**
@@ -401,7 +421,7 @@ export class PhoneBoots implements DueSource {
   }
 
   /** What a phone meets when it boots: its TFTP server, its TVS servers, its CallManager. */
-  environment(p: PhoneRow, batch = new BootBatch(this.lab, [])): Omit<BootEnvironment, 'model' | 'deviceName'> {
+  environment(p: PhoneRow, batch = new BootBatch(this.lab)): Omit<BootEnvironment, 'model' | 'deviceName'> {
     const net = this.lab.network;
     const home = this.lab.cluster(p.cluster);
     const pool = home.settings.devicePool(p.device_pool);
@@ -489,12 +509,13 @@ export class PhoneBoots implements DueSource {
         return p.config_hash ? repo.blob(p.config_hash) ?? null : null;
       },
     });
-    const keep = (b: Buffer | null, held: string | null) => {
+    // Trust lists are buffers shared by the batch (hashed once); a configuration is the phone's own.
+    const keep = (b: Buffer | null, held: string | null, hash: (b: Buffer) => string = fileHash) => {
       if (!b) return null;
-      const h = fileHash(b);
+      const h = hash(b);
       return h === held ? h : repo.putBlob(h, b);
     };
-    const configHash = keep(out.config, p.config_hash);
+    const configHash = keep(out.config, p.config_hash, sha1);
     // A phone registers only with a CallManager its configuration names: one that still runs on its
     // old cluster's configuration cannot register with the cluster that now holds its device.
     if (out.reg !== 'unr' && configHash && out.regNode && !this.servers(configHash, out.config!)?.callManagers.includes(out.regNode)) {
@@ -523,14 +544,18 @@ const CONFIGS_KEPT = 50_000;
 class BootBatch {
   private readonly blobs = new Map<string, Buffer | null>();
   private readonly readers = new Map<FileService, Map<string, TftpReader>>();
-  private readonly devices: Map<string, PhoneRow>;
+  private devices = new Map<string, PhoneRow>();
   private readonly settlements = new Map<string, PhoneSettlement>();
-  private readonly configs: { name: string; hash: string | null }[] = [];
+  private configs: { name: string; hash: string | null }[] = [];
   /** the simulated time the batch completes at */
   readonly now: string;
 
-  constructor(private readonly lab: Lab, due: PhoneRow[]) {
+  constructor(private readonly lab: Lab) {
     this.now = lab.clock.now().toISOString();
+  }
+
+  /** The next chunk of phones to boot: their rows answer the TFTP readers' device lookups. */
+  begin(due: PhoneRow[]): void {
     this.devices = new Map(due.map((p) => [p.name, p]));
   }
 
@@ -549,10 +574,13 @@ class BootBatch {
     group.names.push(p.name);
   }
 
+  /** Writes what the chunk's boots changed. */
   write(): void {
     const repo = this.lab.defaultCluster.repo;
     for (const g of this.settlements.values()) repo.settlePhones(g);
     for (const c of this.configs) repo.setPhoneConfig(c.name, c.hash);
+    this.settlements.clear();
+    this.configs = [];
   }
 
   blob(hash: string | null): Buffer | null {

@@ -371,6 +371,9 @@ export class Repository {
   phone(name: string): PhoneRow | undefined {
     return this.one<PhoneRow>('SELECT * FROM phones WHERE name = ?', name) ?? this.one<PhoneRow>('SELECT * FROM phones WHERE name = ? COLLATE NOCASE', name);
   }
+  phonesDueCount(simTime: string): number {
+    return this.one<{ n: number }>('SELECT COUNT(*) AS n FROM phones WHERE reboot_until IS NOT NULL AND reboot_until <= ?', simTime)!.n;
+  }
   /** Phones whose boot is due by `simTime`, earliest first, at most `limit` of them. */
   phonesDueBy(simTime: string, limit = Infinity): PhoneRow[] {
     return this.all<PhoneRow>(
