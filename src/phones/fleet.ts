@@ -164,7 +164,7 @@ export class Fleet {
   private scope(which: string): PhoneScope {
     const cluster = this.cluster.name;
     if (which.toLowerCase() === 'all') return { cluster };
-    if (this.repo.phoneModelCounts({ cluster, pool: which }).length) return { cluster, pool: which };
+    if (this.repo.hasPhonesInPool(cluster, which)) return { cluster, pool: which };
     return { cluster, name: this.phone(which).name };
   }
 
@@ -184,11 +184,8 @@ export class Fleet {
       // One start time for the whole reset: phones of a model fall due together and boot as one batch.
       const start = this.cluster.clock.nowMs();
       const now = new Date(start).toISOString();
-      let phones = 0;
-      for (const { model, n } of this.repo.phoneModelCounts(scope)) {
-        this.repo.rebootPhones(scope, model, now, this.deadline(model, start), erase);
-        phones += n;
-      }
+      const until = new Map([...phoneModels().values()].map((m) => [m.name, this.deadline(m.name, start)]));
+      const phones = this.repo.rebootPhones(scope, until, this.deadline('', start), now, erase);
       if (erase) this.cluster.record(actor, 'phones-trust-list-deleted', { phones, which });
       else this.cluster.record(actor, 'phones-reset', { phones, which });
       return phones;

@@ -407,20 +407,27 @@ export class Repository {
   setPhoneConfig(name: string, hash: string | null): void {
     this.run('UPDATE phones SET config_hash = ? WHERE name = ?', hash, name);
   }
-  /** How many phones of each model `scope` takes in. */
-  phoneModelCounts(scope: PhoneScope): { model: string; n: number }[] {
-    return this.prepared(`SELECT model, COUNT(*) AS n FROM phones WHERE ${PHONE_SCOPE} GROUP BY model`).all(scopeParams(scope)) as { model: string; n: number }[];
+  /** Whether a device pool of the cluster holds phones (its name in any case). */
+  hasPhonesInPool(cluster: string, pool: string): boolean {
+    return this.one('SELECT 1 FROM phones WHERE cluster = ? AND device_pool = ? COLLATE NOCASE LIMIT 1', cluster, pool) !== undefined;
   }
   /**
-   * Phones of `scope` and `model` unregister and boot again at `until`; `erase` drops their trust
-   * lists first (Settings > Security > Trust List > delete). One statement for the whole set.
+   * Phones of `scope` unregister and boot again at their model's time in `until` (`otherwise` for a
+   * model not listed); `erase` drops their trust lists first (Settings > Security > Trust List >
+   * delete). One statement for the whole set; returns how many phones it took in.
    */
-  rebootPhones(scope: PhoneScope, model: string, now: string, until: string, erase: string | null): void {
+  rebootPhones(scope: PhoneScope, until: Map<string, string>, otherwise: string, now: string, erase: string | null): number {
     const set = erase
       ? 'ctl_hash = NULL, itl_hash = NULL, status = @erase, reg_changed_at = @now'
       : "reg_changed_at = CASE reg_state WHEN 'unr' THEN reg_changed_at ELSE @now END";
-    this.prepared(`UPDATE phones SET ${set}, reg_state = 'unr', reboot_until = @until WHERE ${PHONE_SCOPE} AND model = @model`)
-      .run({ ...scopeParams(scope), model, now, until, ...(erase ? { erase } : {}) });
+    const models = [...until.keys()];
+    const due = `CASE model ${models.map((_, i) => `WHEN @m${i} THEN @u${i}`).join(' ')} ELSE @otherwise END`;
+    const params: Record<string, string | null> = { ...scopeParams(scope), now, otherwise, ...(erase ? { erase } : {}) };
+    models.forEach((m, i) => {
+      params[`m${i}`] = m;
+      params[`u${i}`] = until.get(m)!;
+    });
+    return this.prepared(`UPDATE phones SET ${set}, reg_state = 'unr', reboot_until = ${due} WHERE ${PHONE_SCOPE}`).run(params).changes;
   }
   /** A phone's device record moves to another cluster's database (a BAT export and import). */
   movePhone(name: string, cluster: string, devicePool: string): void {
