@@ -19,6 +19,19 @@ import { summarize, type PhoneSummary } from './summary';
 
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
 
+/** The RSA key size of a certificate (null for another key type), parsed once per certificate. */
+const keyBits = new Map<string, number | null>();
+function rsaKeyBits(certPem: string): number | null {
+  let bits = keyBits.get(certPem);
+  if (bits === undefined) {
+    const key = new X509Certificate(certPem).publicKey;
+    bits = key.asymmetricKeyType === 'rsa' ? key.asymmetricKeyDetails!.modulusLength! : null;
+    if (keyBits.size >= 256) keyBits.clear();
+    keyBits.set(certPem, bits);
+  }
+  return bits;
+}
+
 /** The phones a cluster's configuration describes: models spread by weight, pools in turn. */
 export function planFleet(cfg: Cluster['config'], tftpAddress: (node: string) => string): Omit<PhoneRow, 'reg_changed_at'>[] {
   const { count, macPrefix, models, devicePools } = cfg.phones;
@@ -441,11 +454,7 @@ export class PhoneBoots implements DueSource {
       const host = net.resolve(cmCluster.node(n).ip);
       return host && !net.unreachable(host, CALLMANAGER);
     }) ?? null;
-    let rsaBits: number | null = null;
-    if (cmNode) {
-      const key = new X509Certificate(cmCluster.certificates.keyPair({ node: cmNode, unit: 'CallManager' }).certPem).publicKey;
-      rsaBits = key.asymmetricKeyType === 'rsa' ? key.asymmetricKeyDetails!.modulusLength! : null;
-    }
+    const rsaBits = cmNode ? rsaKeyBits(cmCluster.certificates.keyPair({ node: cmNode, unit: 'CallManager' }).certPem) : null;
     const files = tftp && batch.reader(tftp.files, tftp.node.name);
     const offered = (name: string) => {
       const own = CONFIG_FILE.exec(name);
