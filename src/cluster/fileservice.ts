@@ -33,6 +33,9 @@ export interface TftpReader {
 /** Most signed configurations kept, so that a file fetched again is not signed again. */
 const SIGNED_KEPT = 4096;
 
+/** What the TFTP server needs of a device to build its configuration file. */
+type ConfiguredDevice = PhoneConfigDevice & Pick<PhoneRow, 'cluster'>;
+
 export class FileService {
   /** signed configurations, by content and signer, so an unchanged file is not signed again */
   private readonly signed = new Map<string, Buffer>();
@@ -53,7 +56,7 @@ export class FileService {
    * while nothing changes them (within one transaction). `device` finds a phone by name, for callers
    * that hold the rows already.
    */
-  reader(node: string, device: (name: string) => PhoneRow | undefined = (n) => this.cluster.repo.phone(n)): TftpReader {
+  reader(node: string, device: (name: string) => ConfiguredDevice | undefined = (n) => this.cluster.repo.phone(n)): TftpReader {
     let template: ReturnType<Cluster['settings']['phoneConfigTemplate']> | undefined;
     let signer: { pair: KeyPair; id: string; timestamp: number } | undefined;
     const trustFiles = new Map<string, Buffer | null>();

@@ -8,7 +8,7 @@ import { ITL_FILE } from '../cluster/trustfiles';
 import { XML_DEFAULT, type FileService, type TftpReader } from '../cluster/fileservice';
 import { ClusterError } from '../cluster/errors';
 import type { TvsEndpoint } from '../cluster/tvs';
-import type { PhoneRow, PhoneScope, PhoneSettlement, RisPhone } from './phone';
+import type { PhoneRow, PhoneScope, PhoneSettlement, RisPhone, BootingPhone } from './phone';
 import type { Lab } from '../lab/lab';
 import type { DueSource } from '../lab/scheduler';
 import { bootPhone, fileHash, isRollbackItl, type BootEnvironment, type InstalledTrust } from './boot';
@@ -395,7 +395,7 @@ export class PhoneBoots implements DueSource {
           } catch (e) {
             // One phone that cannot boot (say, its model left etc/phone-models.yaml) does not stop the others.
             reg = 'unr';
-            this.repo.updatePhone({ ...p, reg_state: 'unr', reboot_until: null, status: `Boot failed: ${(e as Error).message}` });
+            this.repo.failBoot(p.name, `Boot failed: ${(e as Error).message}`);
           }
           const o = outcomes.get(p.cluster) ?? outcomes.set(p.cluster, { reg: new Names(), rej: new Names(), unr: new Names() }).get(p.cluster)!;
           o[reg].add(p.name);
@@ -422,7 +422,7 @@ export class PhoneBoots implements DueSource {
    * database does not hold the device, and that cluster has the enterprise parameter on. The phone then
    * boots on its XMLDefault.cnf.xml(.sgn) and, once registered, is added to its first device pool.
    */
-  private autoRegistration(p: PhoneRow): AutoRegistration | null {
+  private autoRegistration(p: BootingPhone): AutoRegistration | null {
     const tftp = p.tftp.split(',').map((a) => this.lab.network.tftp(a)).find((t) => t !== null) ?? null;
     if (!tftp || tftp.cluster.name === p.cluster) return null;
     if (tftp.cluster.settings.enterpriseParameter('Auto-registration') !== 'True') return null;
@@ -431,7 +431,7 @@ export class PhoneBoots implements DueSource {
   }
 
   /** What a phone meets when it boots: its TFTP server, its TVS servers, its CallManager. */
-  environment(p: PhoneRow, batch = new BootBatch(this.lab)): Omit<BootEnvironment, 'model' | 'deviceName'> {
+  environment(p: BootingPhone, batch = new BootBatch(this.lab)): Omit<BootEnvironment, 'model' | 'deviceName'> {
     const net = this.lab.network;
     const home = this.lab.cluster(p.cluster);
     const pool = home.settings.devicePool(p.device_pool);
@@ -482,7 +482,7 @@ export class PhoneBoots implements DueSource {
   }
 
   /** The TVS addresses of the configuration file the phone last accepted, if it names any. */
-  private tvsAddresses(p: PhoneRow): string[] | null {
+  private tvsAddresses(p: BootingPhone): string[] | null {
     const tvs = p.config_hash ? this.servers(p.config_hash)?.tvs ?? [] : [];
     return tvs.length ? tvs : null;
   }
@@ -507,7 +507,7 @@ export class PhoneBoots implements DueSource {
     return s;
   }
 
-  private boot(p: PhoneRow, env: BootEnvironment, batch: BootBatch, auto: AutoRegistration | null = null): PhoneRow['reg_state'] {
+  private boot(p: BootingPhone, env: BootEnvironment, batch: BootBatch, auto: AutoRegistration | null = null): PhoneRow['reg_state'] {
     const repo = this.repo;
     const out = bootPhone(env, {
       status: p.status, ctl: batch.blob(p.ctl_hash), itl: batch.blob(p.itl_hash),
@@ -550,7 +550,7 @@ const CONFIGS_KEPT = 50_000;
 class BootBatch {
   private readonly blobs = new Map<string, Buffer | null>();
   private readonly readers = new Map<FileService, Map<string, TftpReader>>();
-  private devices = new Map<string, PhoneRow>();
+  private devices = new Map<string, BootingPhone>();
   private readonly settlements = new Map<string, PhoneSettlement>();
   private configs: { name: string; hash: string | null }[] = [];
   /** the simulated time the batch completes at */
@@ -561,7 +561,7 @@ class BootBatch {
   }
 
   /** The next chunk of phones to boot: their rows answer the TFTP readers' device lookups. */
-  begin(due: PhoneRow[]): void {
+  begin(due: BootingPhone[]): void {
     this.devices = new Map(due.map((p) => [p.name, p]));
   }
 
@@ -569,7 +569,7 @@ class BootBatch {
    * Keeps what a boot changed on a phone; written by `write` in one statement per distinct outcome (a
    * new configuration, distinct per phone, is written on its own).
    */
-  settle(p: PhoneRow, outcome: Omit<PhoneSettlement, 'names'> & { config_hash: string | null }): void {
+  settle(p: BootingPhone, outcome: Omit<PhoneSettlement, 'names'> & { config_hash: string | null }): void {
     const { config_hash, ...shared } = outcome;
     if (config_hash !== p.config_hash) this.configs.push({ name: p.name, hash: config_hash });
     // Trust lists the phone already held are not written again.

@@ -44,3 +44,6 @@ export interface PhoneSettlement {
 
 /** What RIS reports of a phone. */
 export type RisPhone = Pick<PhoneRow, 'name' | 'description' | 'position' | 'mac' | 'model' | 'reg_state' | 'reg_changed_at'>;
+
+/** What a boot reads of a phone. */
+export type BootingPhone = Pick<PhoneRow, 'name' | 'cluster' | 'tftp' | 'model' | 'device_pool' | 'ctl_hash' | 'itl_hash' | 'config_hash' | 'reg_state' | 'reg_node' | 'status'>;

@@ -1,6 +1,6 @@
 // Typed access to the store's tables. All SQL lives here; callers wrap calls in Store.transaction.
 import type Database from 'better-sqlite3';
-import type { PhoneRow, PhoneScope, PhoneSettlement, RisPhone } from '../phones/phone';
+import type { PhoneRow, PhoneScope, PhoneSettlement, RisPhone, BootingPhone } from '../phones/phone';
 
 export type { PhoneRow };
 const PHONE_SCOPE = 'cluster = @cluster AND (@pool IS NULL OR device_pool = @pool COLLATE NOCASE) AND (@name IS NULL OR name = @name)';
@@ -374,12 +374,17 @@ export class Repository {
   phonesDueCount(simTime: string): number {
     return this.one<{ n: number }>('SELECT COUNT(*) AS n FROM phones WHERE reboot_until IS NOT NULL AND reboot_until <= ?', simTime)!.n;
   }
-  /** Phones whose boot is due by `simTime`, earliest first, at most `limit` of them. */
-  phonesDueBy(simTime: string, limit = Infinity): PhoneRow[] {
-    return this.all<PhoneRow>(
-      'SELECT * FROM phones WHERE reboot_until IS NOT NULL AND reboot_until <= ? ORDER BY reboot_until, rowid LIMIT ?',
+  /** Phones whose boot is due by `simTime`, earliest first (in stored order), at most `limit` of them. */
+  phonesDueBy(simTime: string, limit = Infinity): BootingPhone[] {
+    return this.all<BootingPhone>(
+      `SELECT name, cluster, tftp, model, device_pool, ctl_hash, itl_hash, config_hash, reg_state, reg_node, status
+       FROM phones WHERE reboot_until IS NOT NULL AND reboot_until <= ? ORDER BY reboot_until, rowid LIMIT ?`,
       simTime, Number.isFinite(limit) ? Math.max(1, Math.floor(limit)) : -1,
     );
+  }
+  /** A boot that could not complete: the phone is up, unregistered, saying why. */
+  failBoot(name: string, status: string): void {
+    this.run("UPDATE phones SET reg_state = 'unr', reboot_until = NULL, status = ? WHERE name = ?", status, name);
   }
   insertPhone(r: PhoneRow): void {
     this.run(
