@@ -11,6 +11,7 @@ import { FailedLogins } from './failed-logins';
 import type { App } from '../app';
 import type { Privilege } from '../cli/command';
 import { OutputFlow } from '../cli/output-flow';
+import { kexInitInAnswer } from './kexinit-order';
 
 /** Everything that bounds what unauthenticated peers can cost; tests shorten the times. */
 export interface SshLimits extends AdmissionLimits {
@@ -201,6 +202,7 @@ export function startSshServer(opts: SshServerOptions): Promise<RunningServer> {
     if (!admission.admit(sock)) return;
     // Without TCP_NODELAY each keystroke echo waits on a delayed ACK (tens of ms).
     sock.setNoDelay(true);
+    kexInitInAnswer(sock);
     server.injectSocket(sock);
   });
 
