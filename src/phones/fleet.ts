@@ -127,9 +127,7 @@ export class Fleet {
 
   /** `all`, a device pool's name (its phones), or one phone's name. */
   private targets(which: string): PhoneRow[] {
-    if (which.toLowerCase() === 'all') return this.phones();
-    const pool = this.phones().filter((p) => p.device_pool.toLowerCase() === which.toLowerCase());
-    return pool.length ? pool : [this.phone(which)];
+    return this.repo.phonesIn(this.scope(which));
   }
 
   /** DHCP option 150: the phones boot from these nodes (by name, FQDN or address) from their next reset. */
@@ -143,10 +141,9 @@ export class Fleet {
     });
     const tftp = addresses.join(',');
     return this.cluster.store.transaction(() => {
-      const phones = this.targets(which);
-      for (const p of phones) this.repo.updatePhone({ ...p, tftp });
-      this.cluster.record(actor, 'phones-tftp-set', { phones: phones.length, which, tftp });
-      return { phones: phones.length, tftp };
+      const phones = this.repo.setPhonesTftp(this.scope(which), tftp);
+      this.cluster.record(actor, 'phones-tftp-set', { phones, which, tftp });
+      return { phones, tftp };
     });
   }
 

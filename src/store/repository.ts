@@ -3,8 +3,10 @@ import type Database from 'better-sqlite3';
 import type { PhoneRow, PhoneScope, PhoneSettlement, RisPhone, BootingPhone } from '../phones/phone';
 
 export type { PhoneRow };
-const PHONE_SCOPE = 'cluster = @cluster AND (@pool IS NULL OR device_pool = @pool COLLATE NOCASE) AND (@name IS NULL OR name = @name)';
-const scopeParams = (s: PhoneScope) => ({ cluster: s.cluster, pool: s.pool ?? null, name: s.name ?? null });
+/** The WHERE clause of a scope, with only its own terms (so one phone is found by its key). */
+const scopeWhere = (s: PhoneScope) =>
+  s.name !== undefined ? 'name = @name AND cluster = @cluster' : s.pool !== undefined ? 'cluster = @cluster AND device_pool = @pool COLLATE NOCASE' : 'cluster = @cluster';
+const scopeParams = (s: PhoneScope) => ({ cluster: s.cluster, ...(s.pool !== undefined ? { pool: s.pool } : {}), ...(s.name !== undefined ? { name: s.name } : {}) });
 
 export interface ClusterRow {
   name: string;
@@ -412,6 +414,14 @@ export class Repository {
   setPhoneConfig(name: string, hash: string | null): void {
     this.run('UPDATE phones SET config_hash = ? WHERE name = ?', hash, name);
   }
+  /** The phones of `scope`, in position order. */
+  phonesIn(scope: PhoneScope): PhoneRow[] {
+    return this.prepared(`SELECT * FROM phones WHERE ${scopeWhere(scope)} ORDER BY position`).all(scopeParams(scope)) as PhoneRow[];
+  }
+  /** DHCP option 150 of the phones of `scope`; returns how many. */
+  setPhonesTftp(scope: PhoneScope, tftp: string): number {
+    return this.prepared(`UPDATE phones SET tftp = @tftp WHERE ${scopeWhere(scope)}`).run({ ...scopeParams(scope), tftp }).changes;
+  }
   /** Whether a device pool of the cluster holds phones (its name in any case). */
   hasPhonesInPool(cluster: string, pool: string): boolean {
     return this.one('SELECT 1 FROM phones WHERE cluster = ? AND device_pool = ? COLLATE NOCASE LIMIT 1', cluster, pool) !== undefined;
@@ -432,7 +442,7 @@ export class Repository {
       params[`m${i}`] = m;
       params[`u${i}`] = until.get(m)!;
     });
-    return this.prepared(`UPDATE phones SET ${set}, reg_state = 'unr', reboot_until = ${due} WHERE ${PHONE_SCOPE}`).run(params).changes;
+    return this.prepared(`UPDATE phones SET ${set}, reg_state = 'unr', reboot_until = ${due} WHERE ${scopeWhere(scope)}`).run(params).changes;
   }
   /** A phone's device record moves to another cluster's database (a BAT export and import). */
   movePhone(name: string, cluster: string, devicePool: string): void {
