@@ -133,14 +133,14 @@ function namesSigner(header: ParsedTrustList['header'], r: ParsedRecord): boolea
 /**
  * Rules F1-F4: the signed configuration must verify with a TFTP or CCM+TFTP certificate of the trust
  * list (the CTL if there is one, else the ITL), or one TVS vouches for; TLS to TVS is checked against
- * the ITL's TVS records.
+ * the ITL's TVS records. `trustKey` names the model and the lists held, under which the decision is shared.
  */
 function decideConfig(env: BootEnvironment, trust: ParsedTrustList | null, itl: ParsedTrustList | null, rollback: boolean, trustKey: string): Buffer | null {
   const plain = `${env.deviceName}.cnf.xml`;
   if (!env.model.sbd || !trust || rollback) return env.download(plain); // B5, F4
   const offered = env.memo && env.unsignedConfig?.(`${plain}.sgn`);
   if (!offered) return verifiedConfig(env, `${plain}.sgn`, trust, itl);
-  const k = `config/${env.model.name}/${offered.signer}/${trustKey}`;
+  const k = `config/${offered.signer}/${trustKey}`;
   let d = env.memo!.get(k);
   if (!d) {
     d = { accept: verifiedConfig(env, `${plain}.sgn`, trust, itl) !== null };
