@@ -423,8 +423,9 @@ export class CliSession implements SessionControl {
       }
     }
     await this.out.drain();
+    // What the command caused completes before its prompt, one due time at a time.
+    await this.deps.lab.scheduler.settle();
     this.running = null;
-    this.deps.lab.scheduler.catchUp();
     if (this.ending) this.close(0);
     else this.prompt();
   }

@@ -17,9 +17,12 @@ export interface DueSource {
   runDue(limitMs: number, budget: number): number;
 }
 
-/** due times handled in one tick before the scheduler yields to I/O */
+/** due times a catch-up completes at once, at most */
 const MAX_STEPS_PER_TICK = 1000;
-/** items a timer tick completes before it yields, so sessions (and other labs) keep answering */
+/**
+ * A timer tick completes one due time, at most this many items of it, then yields, so sessions (and
+ * the other labs of a classroom) keep answering between batches.
+ */
 const ITEMS_PER_TIMER_TICK = 2000;
 
 export class Scheduler {
@@ -56,6 +59,20 @@ export class Scheduler {
     if (this.clock.timeScale === 0 || this.next <= this.clock.nowMs()) this.tick(Infinity);
   }
 
+  /**
+   * As catchUp, one due time at a time, yielding to other work between them: what a command caused
+   * completes before its prompt, while other sessions (and the other labs of a classroom) go on.
+   */
+  async settle(): Promise<void> {
+    for (let i = 0; i < MAX_STEPS_PER_TICK; i++) {
+      if (this.next === null || this.closed) return;
+      if (this.clock.timeScale !== 0 && this.next > this.clock.nowMs()) return;
+      this.tick(Infinity, 1);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    this.catchUp();
+  }
+
   private earliest(): number | null {
     let min: number | null = null;
     for (const s of this.sources) {
@@ -78,19 +95,22 @@ export class Scheduler {
     if (this.next === null || this.closed) return;
     const wait = this.clock.timeScale === 0 ? 0 : Math.max(0, this.clock.wallMs(this.next - this.clock.nowMs()));
     // A due time beyond what one timer can hold is re-armed when the timer fires.
-    const tick = () => this.tick(ITEMS_PER_TIMER_TICK);
+    const tick = () => this.tick(ITEMS_PER_TIMER_TICK, 1);
     this.timer = wait === 0 ? setImmediate(tick) : setTimeout(tick, Math.min(Math.ceil(wait), MAX_TIMER_MS));
     (this.timer as { unref?: () => void }).unref?.();
   }
 
-  /** Completes due work; a timer tick stops after `budget` items and goes on at the next turn. */
-  private tick(budget: number): void {
+  /**
+   * Completes due work, at most `steps` due times; a timer tick stops after `budget` items and goes on
+   * at the next turn.
+   */
+  private tick(budget: number, steps = MAX_STEPS_PER_TICK): void {
     if (this.running || this.closed) return;
     this.running = true;
     let stuck = false;
     const failed = new Set<DueSource>(); // tried again at the next tick, not in this one
     try {
-      for (let step = 0, left = budget; step < MAX_STEPS_PER_TICK && left > 0; step++) {
+      for (let step = 0, left = budget; step < steps && left > 0; step++) {
         const next = this.earliest();
         if (next === null) break;
         const instant = this.clock.timeScale === 0;
@@ -125,7 +145,7 @@ export class Scheduler {
 
   private retryLater(): void {
     if (this.closed) return;
-    this.timer = setTimeout(() => this.tick(ITEMS_PER_TIMER_TICK), 1000);
+    this.timer = setTimeout(() => this.tick(ITEMS_PER_TIMER_TICK, 1), 1000);
     (this.timer as { unref?: () => void }).unref?.();
   }
 

@@ -125,6 +125,26 @@ export class Fleet {
     return installedTrust(this.repo, p);
   }
 
+  /**
+   * What phones hold, for a look over the whole fleet: each distinct trust list read once (the same
+   * buffer for every phone holding it), a configuration only when asked for.
+   */
+  holdings(): (p: PhoneRow) => InstalledTrust {
+    const repo = this.repo;
+    const lists = new Map<string, Buffer | null>();
+    const list = (h: string | null) => {
+      if (!h) return null;
+      if (!lists.has(h)) lists.set(h, repo.blob(h) ?? null);
+      return lists.get(h)!;
+    };
+    return (p) => ({
+      status: p.status, ctl: list(p.ctl_hash), itl: list(p.itl_hash),
+      get config() {
+        return p.config_hash ? repo.blob(p.config_hash) ?? null : null;
+      },
+    });
+  }
+
   /** `all`, a device pool's name (its phones), or one phone's name. */
   private targets(which: string): PhoneRow[] {
     return this.repo.phonesIn(this.scope(which));

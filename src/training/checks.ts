@@ -152,15 +152,25 @@ function lastOf(ctx: CheckContext, kinds: string[]): LabEvent[] {
 function phonesCheck(ctx: CheckContext, c: PhonesCheck): Outcome {
   const cluster = clusterOf(ctx.lab, c.cluster);
   const fleet = ctx.lab.fleetOf(cluster.name);
-  const certFor = (p: PhoneRow, unit: string) => {
+  // Phones of one pool share their TFTP node's files and certificates, and most hold the same lists:
+  // each is read, and each signature checked, once per evaluation.
+  const once = <T>(cache: Map<string, T>, key: string, f: () => T): T => {
+    if (!cache.has(key)) cache.set(key, f());
+    return cache.get(key)!;
+  };
+  const certs = new Map<string, string | undefined>();
+  const files = new Map<string, Buffer | undefined>();
+  const signatures = new Map<string, boolean>();
+  const certFor = (p: PhoneRow, unit: string) => once(certs, `${p.device_pool}\n${unit}`, () => {
     const tftp = cluster.settings.devicePool(p.device_pool).tftp;
     return (cluster.certificates.find(tftp, unit) ?? cluster.certificates.find(cluster.publisher().name, unit))?.cert_pem;
-  };
-  const served = (p: PhoneRow, name: string) => cluster.tftp.file(cluster.settings.devicePool(p.device_pool).tftp, name)?.content;
+  });
+  const served = (p: PhoneRow, name: string) => once(files, `${p.device_pool}\n${name}`, () => cluster.tftp.file(cluster.settings.devicePool(p.device_pool).tftp, name)?.content);
+  const held = fleet.holdings();
   const phones = fleet.phones().filter((p) => (!c.sbd || phoneModel(p.model).sbd) && (!c.models || c.models.includes(p.model)));
   const bad: string[] = [];
   for (const p of phones) {
-    const t = fleet.installed(p);
+    const t = held(p);
     const why: string[] = [];
     if (c.registered !== undefined && (p.reg_state === 'reg' && !p.reboot_until) !== c.registered) why.push(p.reboot_until ? 'rebooting' : p.reg_state === 'reg' ? 'registered' : `not registered (${p.status})`);
     if (c['itl-current'] && !(t.itl && served(p, 'ITLFile.tlv')?.equals(t.itl))) why.push('ITL not current');
@@ -169,7 +179,8 @@ function phonesCheck(ctx: CheckContext, c: PhonesCheck): Outcome {
       const unit = c[key];
       if (!unit) continue;
       const pem = certFor(p, unit);
-      if (!file || !pem || !verifyTrustList(file, pem).ok) why.push(`${key === 'itl-signed-by' ? 'ITL' : 'CTL'} not signed by ${unit}`);
+      const hash = key === 'itl-signed-by' ? p.itl_hash : p.ctl_hash;
+      if (!file || !pem || !once(signatures, `${hash}\n${pem}`, () => verifyTrustList(file, pem).ok)) why.push(`${key === 'itl-signed-by' ? 'ITL' : 'CTL'} not signed by ${unit}`);
     }
     if (c['contact-search-authenticated'] !== undefined) {
       const on = !!t.config && readPhoneConfig(t.config.toString('utf8')).contactSearchAuth && phoneModel(p.model).contactSearchAuth;
