@@ -30,6 +30,8 @@ export class Scheduler {
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private running = false;
   private closed = false;
+  /** sessions waiting in `settle` */
+  private settling = 0;
 
   constructor(
     private readonly clock: SimClock,
@@ -64,13 +66,21 @@ export class Scheduler {
    * completes before its prompt, while other sessions (and the other labs of a classroom) go on.
    */
   async settle(): Promise<void> {
-    for (let i = 0; i < MAX_STEPS_PER_TICK; i++) {
-      if (this.next === null || this.closed) return;
-      if (this.clock.timeScale !== 0 && this.next > this.clock.nowMs()) return;
-      this.tick(Infinity, 1);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+    // Meanwhile the timer stays unarmed: each due time completes whole, in one transaction, here.
+    this.settling++;
+    try {
+      for (let i = 0; i < MAX_STEPS_PER_TICK; i++) {
+        if (this.next === null || this.closed) return;
+        if (this.clock.timeScale !== 0 && this.next > this.clock.nowMs()) return;
+        // A source that keeps failing is left to the retry timer.
+        if (!this.tick(Infinity, 1)) return;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      this.catchUp();
+    } finally {
+      this.settling--;
+      this.arm();
     }
-    this.catchUp();
   }
 
   private earliest(): number | null {
@@ -92,7 +102,7 @@ export class Scheduler {
       clearImmediate(this.timer as NodeJS.Immediate);
       this.timer = null;
     }
-    if (this.next === null || this.closed) return;
+    if (this.next === null || this.closed || this.settling > 0) return;
     const wait = this.clock.timeScale === 0 ? 0 : Math.max(0, this.clock.wallMs(this.next - this.clock.nowMs()));
     // A due time beyond what one timer can hold is re-armed when the timer fires.
     const tick = () => this.tick(ITEMS_PER_TIMER_TICK, 1);
@@ -102,10 +112,10 @@ export class Scheduler {
 
   /**
    * Completes due work, at most `steps` due times; a timer tick stops after `budget` items and goes on
-   * at the next turn.
+   * at the next turn. False when a source failed and its work waits for the retry timer.
    */
-  private tick(budget: number, steps = MAX_STEPS_PER_TICK): void {
-    if (this.running || this.closed) return;
+  private tick(budget: number, steps = MAX_STEPS_PER_TICK): boolean {
+    if (this.running || this.closed) return false;
     this.running = true;
     let stuck = false;
     const failed = new Set<DueSource>(); // tried again at the next tick, not in this one
@@ -141,6 +151,7 @@ export class Scheduler {
     this.next = this.earliest();
     if (stuck) this.retryLater();
     else this.arm();
+    return !stuck;
   }
 
   private retryLater(): void {

@@ -114,6 +114,37 @@ describe('lab scheduler', () => {
     s2.close();
   });
 
+  it('settle (a command waiting for its prompt): each due time whole, in one call of its source, other timers running between them', async () => {
+    const calls: number[] = [];
+    const done: number[] = [];
+    const due = [...Array<number>(5000).fill(1000), ...Array<number>(5000).fill(2000), ...Array<number>(5000).fill(3000)];
+    const inner = source('boots', due, done);
+    const counted: DueSource = { ...inner, runDue: (limit, budget) => {
+      const n = inner.runDue(limit, budget);
+      if (n) calls.push(n);
+      return n;
+    } };
+    const s = new Scheduler(new SimClock(0), [counted], () => undefined);
+    s.wake(); // arms the timer, which must not take the due times in smaller pieces meanwhile
+    let between = 0;
+    const other = setInterval(() => done.length > 0 && done.length < 15000 && between++, 0);
+    await s.settle();
+    clearInterval(other);
+    assert.equal(done.length, 15000);
+    assert.deepEqual(calls, [5000, 5000, 5000], 'one call (one transaction) per due time');
+    assert.ok(between > 0, 'another timer ran between the due times');
+    s.close();
+  });
+
+  it('settle leaves a failing source to the retry timer instead of spinning on it', async () => {
+    const logged: string[] = [];
+    const s = new Scheduler(new SimClock(0), [source('bad', [1000], [], () => true)], (m) => logged.push(m));
+    s.wake();
+    await s.settle();
+    assert.equal(logged.filter((m) => m.includes('bad failed')).length, 1);
+    s.close();
+  });
+
   it('fires by itself on its timer, with nobody calling it', async () => {
     const clock = new SimClock(0.001); // 1 simulated second = 1 wall ms
     const done: number[] = [];
