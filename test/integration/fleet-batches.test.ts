@@ -4,16 +4,13 @@
 import assert from 'node:assert/strict';
 import { App } from '../../src/app';
 import type { LabEvent } from '../../src/lab/events';
-import { customDataDir, type CustomShape } from '../helpers/custom-cluster';
+import { customDataDir, TWO_NODE_125, type CustomShape } from '../helpers/custom-cluster';
 import { openTestSession } from '../helpers/terminal';
 
-/** More phones than one chunk of a batch (5,000), in two pools on two TFTP nodes, three models. */
+/** More phones than one chunk of a batch (5,000), of one model (so all fall due together), in two pools on two TFTP nodes. */
 const BIG: CustomShape = {
   version: '14.0.1.13900-155',
-  nodes: [
-    { name: 'cucm-pub', ip: '10.10.10.11', activate: ['Cisco CallManager', 'Cisco Tftp', 'Cisco CTIManager', 'Cisco Certificate Authority Proxy Function'] },
-    { name: 'cucm-sub1', ip: '10.10.10.12', activate: ['Cisco CallManager', 'Cisco Tftp', 'Cisco CTIManager'] },
-  ],
+  nodes: TWO_NODE_125.nodes,
   phones: {
     count: 11000,
     macPrefix: '00CC00',
