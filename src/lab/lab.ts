@@ -107,12 +107,13 @@ export class Lab {
   /** sim clock advance: bounded, and the clock moves only if the transaction commits. */
   advanceClock(cluster: Cluster, actor: Actor, ms: number): void {
     if (!(Number.isFinite(ms) && ms > 0 && ms <= MAX_CLOCK_ADVANCE_MS)) throw new ClusterError('The clock can be advanced by up to 3660 days at a time.');
-    const target = this.clock.nowMs() + ms;
     this.transaction(() => {
-      this.repo.setClockOffset(target - Date.now());
-      cluster.record(actor, 'clock-advanced', { ms, offset: target - Date.now() });
+      // The advance adds `ms` to simulated-minus-wall time, however long the command itself takes.
+      const offset = this.clock.offset + ms;
+      this.repo.setClockOffset(offset);
+      cluster.record(actor, 'clock-advanced', { ms, offset });
     });
-    this.clock.advanceTo(target);
+    this.clock.advanceTo(this.clock.nowMs() + ms);
     this.scheduler.catchUp();
   }
 
