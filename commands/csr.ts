@@ -6,14 +6,17 @@ import { parseChoice } from './set-cert';
 
 type Completion = { cluster: CommandContext['cluster']; node: string };
 
+/** The unit a CSR is for: any of this node's certificates that can have one. */
+const CSR_UNIT = {
+  name: 'unit', describe: 'tomcat, tomcat-ECDSA, ipsec, CallManager, CallManager-ECDSA, CAPF or TVS', required: true,
+  choices: (c: Completion) => c.cluster.certificates.own(c.node).map((x) => x.unit).filter((u) => !NO_CSR_UNITS.includes(u)),
+};
+
 export const csrCommands: CommandSpec[] = [
   {
     path: 'set csr gen',
     privilege: 1,
-    args: [{
-      name: 'unit', describe: 'tomcat, tomcat-ECDSA, ipsec, CallManager, CallManager-ECDSA, CAPF or TVS', required: true,
-      choices: (c: Completion) => c.cluster.certificates.own(c.node).map((x) => x.unit).filter((u) => !NO_CSR_UNITS.includes(u)),
-    }],
+    args: [CSR_UNIT],
     description: [
       'This command generates a certificate signing request (CSR) for a unit, with a new private key and the',
       'subject of the unit\'s certificate. A new CSR replaces the unit\'s previous one. Have a certificate',
@@ -30,10 +33,7 @@ export const csrCommands: CommandSpec[] = [
     path: 'sim csr gen',
     privilege: 1,
     args: [
-      {
-        name: 'unit', describe: 'tomcat, tomcat-ECDSA, ipsec, CallManager, CallManager-ECDSA, CAPF or TVS', required: true,
-        choices: (c: Completion) => c.cluster.certificates.own(c.node).map((x) => x.unit).filter((u) => !NO_CSR_UNITS.includes(u)),
-      },
+      CSR_UNIT,
       { name: 'options', describe: 'key-length N  hash SHA256|SHA384|SHA512  distribution multi-server|node', required: false, rest: true },
     ],
     description: [

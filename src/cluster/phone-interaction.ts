@@ -4,7 +4,7 @@
 // later: as the enterprise parameter says, automatic by default. Each phone resets after a short
 // spread of its own, so a cluster does not reboot all at once.
 import type { Cluster, Actor } from './cluster';
-import { phoneModels } from '../phones/models';
+import { bootSeconds } from '../phones/models';
 
 export const PHONE_INTERACTION = 'Phone Interaction on Certificate Update';
 export const RESET_AUTOMATICALLY = 'Reset Phones Automatically';
@@ -30,15 +30,13 @@ export function resetsAutomatically(cluster: Cluster): boolean {
 export function resetPhonesForCertificateUpdate(cluster: Cluster, actor: Actor | null, unit: string, rebuilt: string[]): number {
   if (!ITL_UNITS.has(unit) || !rebuilt.length || !resetsAutomatically(cluster)) return 0;
   const addresses = new Set(cluster.nodes().filter((n) => rebuilt.includes(n.name)).flatMap((n) => [n.name, n.fqdn, n.ip]));
-  const models = phoneModels();
   const now = cluster.clock.nowMs();
   const nowIso = new Date(now).toISOString();
   let count = 0;
   for (const p of cluster.repo.phones(cluster.name)) {
     if (p.reg_state !== 'reg' || p.reboot_until || !p.itl_hash || !addresses.has(p.tftp.split(',')[0])) continue;
     const spread = (p.position % SPREAD_SLOTS) * SPREAD_STEP_SECONDS;
-    const boot = models.get(p.model)?.bootSeconds ?? 60;
-    cluster.repo.updatePhone({ ...p, reg_state: 'unr', reg_changed_at: nowIso, reboot_until: new Date(now + (spread + boot) * 1000).toISOString() });
+    cluster.repo.updatePhone({ ...p, reg_state: 'unr', reg_changed_at: nowIso, reboot_until: new Date(now + (spread + bootSeconds(p.model)) * 1000).toISOString() });
     count++;
   }
   if (count) {

@@ -13,7 +13,7 @@ import type { Lab } from '../lab/lab';
 import type { DueSource } from '../lab/scheduler';
 import { bootPhone, fileHash, isRollbackItl, type BootEnvironment, type InstalledTrust } from './boot';
 import { readPhoneConfig, configServers } from './config-file';
-import { phoneModel, phoneModels } from './models';
+import { phoneModel, phoneModels, bootSeconds } from './models';
 import { Role, parseTrustList, cucmName, type ParsedTrustList } from '../tlv';
 import { summarize, type PhoneSummary } from './summary';
 
@@ -56,15 +56,23 @@ export function planFleet(cfg: Cluster['config'], tftpAddress: (node: string) =>
   return phones;
 }
 
-/** What a phone holds: its trust lists and last accepted configuration, kept once each by hash. */
-function installedTrust(repo: Cluster['repo'], p: PhoneRow): InstalledTrust {
-  const blob = (h: string | null) => (h ? repo.blob(h) ?? null : null);
-  return { status: p.status, ctl: blob(p.ctl_hash), itl: blob(p.itl_hash), config: blob(p.config_hash) };
-}
-
-/** Simulated milliseconds a phone of `model` takes to boot (a minute for a model no longer known). */
-function bootMs(model: string): number {
-  return (phoneModels().get(model)?.bootSeconds ?? 60) * 1000;
+/**
+ * What phones hold, kept once each by hash: each distinct trust list is read once (the same buffer for
+ * every phone holding it, so it is hashed and parsed once), a configuration only when asked for.
+ */
+function holdings(repo: Cluster['repo']): (p: Pick<PhoneRow, 'status' | 'ctl_hash' | 'itl_hash' | 'config_hash'>) => InstalledTrust {
+  const lists = new Map<string, Buffer | null>();
+  const list = (h: string | null) => {
+    if (!h) return null;
+    if (!lists.has(h)) lists.set(h, repo.blob(h) ?? null);
+    return lists.get(h)!;
+  };
+  return (p) => ({
+    status: p.status, ctl: list(p.ctl_hash), itl: list(p.itl_hash),
+    get config() {
+      return p.config_hash ? repo.blob(p.config_hash) ?? null : null;
+    },
+  });
 }
 
 /** The phones of one cluster, as its admin and the `sim phone` commands see them. */
@@ -77,7 +85,7 @@ export class Fleet {
 
   /** The simulated time at which a reset started at `startMs` completes. */
   private deadline(model: string, startMs: number): string {
-    return new Date(startMs + bootMs(model)).toISOString();
+    return new Date(startMs + bootSeconds(model) * 1000).toISOString();
   }
 
   /** Puts the cluster's phones in place (each boots for the first time) if there are none yet. */
@@ -122,27 +130,12 @@ export class Fleet {
   }
 
   installed(p: PhoneRow): InstalledTrust {
-    return installedTrust(this.repo, p);
+    return holdings(this.repo)(p);
   }
 
-  /**
-   * What phones hold, for a look over the whole fleet: each distinct trust list read once (the same
-   * buffer for every phone holding it), a configuration only when asked for.
-   */
+  /** What phones hold, for a look over the whole fleet: each distinct trust list read once. */
   holdings(): (p: PhoneRow) => InstalledTrust {
-    const repo = this.repo;
-    const lists = new Map<string, Buffer | null>();
-    const list = (h: string | null) => {
-      if (!h) return null;
-      if (!lists.has(h)) lists.set(h, repo.blob(h) ?? null);
-      return lists.get(h)!;
-    };
-    return (p) => ({
-      status: p.status, ctl: list(p.ctl_hash), itl: list(p.itl_hash),
-      get config() {
-        return p.config_hash ? repo.blob(p.config_hash) ?? null : null;
-      },
-    });
+    return holdings(this.repo);
   }
 
   /** `all`, a device pool's name (its phones), or one phone's name. */
@@ -526,12 +519,7 @@ export class PhoneBoots implements DueSource {
 
   private boot(p: BootingPhone, env: BootEnvironment, batch: BootBatch, auto: AutoRegistration | null = null): PhoneRow['reg_state'] {
     const repo = this.repo;
-    const out = bootPhone(env, {
-      status: p.status, ctl: batch.blob(p.ctl_hash), itl: batch.blob(p.itl_hash),
-      get config() {
-        return p.config_hash ? repo.blob(p.config_hash) ?? null : null;
-      },
-    });
+    const out = bootPhone(env, batch.held(p));
     // Trust lists are buffers shared by the batch (hashed once); a configuration is the phone's own.
     const keep = (b: Buffer | null, held: string | null, hash: (b: Buffer) => string = fileHash) => {
       if (!b) return null;
@@ -561,11 +549,13 @@ type ConfigServers = ReturnType<typeof configServers>;
 const CONFIGS_KEPT = 50_000;
 
 /**
- * What one batch of boots reads once, inside its transaction: the trust lists phones hold (by hash,
- * one buffer each, so they are parsed once) and each TFTP node's files through one reader.
+ * What one batch of boots reads once, inside its transaction: the trust lists phones hold and each
+ * TFTP node's files through one reader.
  */
 class BootBatch {
-  private readonly blobs = new Map<string, Buffer | null>();
+  private readonly repo: Cluster['repo'];
+  /** what a phone of the batch holds */
+  readonly held: ReturnType<typeof holdings>;
   private readonly readers = new Map<FileService, Map<string, TftpReader>>();
   private devices = new Map<string, BootingPhone>();
   private readonly settlements = new Map<string, PhoneSettlement>();
@@ -573,8 +563,10 @@ class BootBatch {
   /** the simulated time the batch completes at */
   readonly now: string;
 
-  constructor(private readonly lab: Lab) {
+  constructor(lab: Lab) {
     this.now = lab.clock.now().toISOString();
+    this.repo = lab.defaultCluster.repo;
+    this.held = holdings(this.repo);
   }
 
   /** The next chunk of phones to boot: their rows answer the TFTP readers' device lookups. */
@@ -599,24 +591,17 @@ class BootBatch {
 
   /** Writes what the chunk's boots changed. */
   write(): void {
-    const repo = this.lab.defaultCluster.repo;
-    for (const g of this.settlements.values()) repo.settlePhones(g);
-    for (const c of this.configs) repo.setPhoneConfig(c.name, c.hash);
+    for (const g of this.settlements.values()) this.repo.settlePhones(g);
+    for (const c of this.configs) this.repo.setPhoneConfig(c.name, c.hash);
     this.settlements.clear();
     this.configs = [];
-  }
-
-  blob(hash: string | null): Buffer | null {
-    if (!hash) return null;
-    if (!this.blobs.has(hash)) this.blobs.set(hash, this.lab.defaultCluster.repo.blob(hash) ?? null);
-    return this.blobs.get(hash)!;
   }
 
   reader(files: FileService, node: string): TftpReader {
     const byNode = this.readers.get(files) ?? this.readers.set(files, new Map()).get(files)!;
     let r = byNode.get(node);
     if (!r) {
-      r = files.reader(node, (name) => this.devices.get(name) ?? this.lab.defaultCluster.repo.phone(name));
+      r = files.reader(node, (name) => this.devices.get(name) ?? this.repo.phone(name));
       byNode.set(node, r);
     }
     return r;

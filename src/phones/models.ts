@@ -63,6 +63,11 @@ export function phoneModels(file = path.join(ETC_DIR, 'phone-models.yaml')): Map
   return models;
 }
 
+/** Simulated seconds a phone of `model` takes to boot (a minute for a model no longer known). */
+export function bootSeconds(model: string): number {
+  return phoneModels().get(model)?.bootSeconds ?? 60;
+}
+
 export function phoneModel(name: string): PhoneModel {
   const m = phoneModels().get(name);
   if (!m) throw new ConfigError(`unknown phone model ${name}`);

@@ -86,16 +86,19 @@ export async function customDataDir(shape: CustomShape): Promise<string> {
   return copyTemplate(await template, 'ucmsim-custom-');
 }
 
+/** The two nodes of etc/cluster.yaml: both run CallManager and Tftp, the publisher CAPF too. */
+export const TWO_NODES: CustomNode[] = [
+  { name: 'cucm-pub', ip: '10.10.10.11', activate: ['Cisco CallManager', 'Cisco Tftp', 'Cisco CTIManager', 'Cisco Certificate Authority Proxy Function'] },
+  { name: 'cucm-sub1', ip: '10.10.10.12', activate: ['Cisco CallManager', 'Cisco Tftp', 'Cisco CTIManager'] },
+];
+
 /**
  * An 11.5 cluster (ITL signed by each TFTP node's CallManager key) of two call-processing nodes
  * where every device pool's CallManager group is a single node, so its phones know one TVS only.
  */
 export const SINGLE_TVS_115: CustomShape = {
   version: '11.5.1.12900-21',
-  nodes: [
-    { name: 'cucm-pub', ip: '10.10.10.11', activate: ['Cisco CallManager', 'Cisco Tftp', 'Cisco CTIManager', 'Cisco Certificate Authority Proxy Function'] },
-    { name: 'cucm-sub1', ip: '10.10.10.12', activate: ['Cisco CallManager', 'Cisco Tftp', 'Cisco CTIManager'] },
-  ],
+  nodes: TWO_NODES,
   phones: {
     count: 8,
     models: { 'CP-8841': 2, 'CP-7965': 1, 'CP-7960': 1 },
@@ -112,10 +115,7 @@ export const SINGLE_TVS_115: CustomShape = {
  */
 export const TWO_NODE_125: CustomShape = {
   version: '12.5.1.13900-152',
-  nodes: [
-    { name: 'cucm-pub', ip: '10.10.10.11', activate: ['Cisco CallManager', 'Cisco Tftp', 'Cisco CTIManager', 'Cisco Certificate Authority Proxy Function'] },
-    { name: 'cucm-sub1', ip: '10.10.10.12', activate: ['Cisco CallManager', 'Cisco Tftp', 'Cisco CTIManager'] },
-  ],
+  nodes: TWO_NODES,
   phones: {
     count: 8,
     models: { 'CP-8841': 2, 'CP-7965': 1, 'CP-7960': 1 },

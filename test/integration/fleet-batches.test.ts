@@ -4,13 +4,13 @@
 import assert from 'node:assert/strict';
 import { App } from '../../src/app';
 import type { LabEvent } from '../../src/lab/events';
-import { customDataDir, TWO_NODE_125, type CustomShape } from '../helpers/custom-cluster';
+import { customDataDir, TWO_NODES, type CustomShape } from '../helpers/custom-cluster';
 import { openTestSession } from '../helpers/terminal';
 
 /** More phones than one chunk of a batch (5,000), of one model (so all fall due together), in two pools on two TFTP nodes. */
 const BIG: CustomShape = {
   version: '14.0.1.13900-155',
-  nodes: TWO_NODE_125.nodes,
+  nodes: TWO_NODES,
   phones: {
     count: 11000,
     macPrefix: '00CC00',
