@@ -7,7 +7,6 @@ import type { Cluster, Actor } from './cluster';
 import { bootSeconds } from '../phones/models';
 
 export const PHONE_INTERACTION = 'Phone Interaction on Certificate Update';
-export const RESET_AUTOMATICALLY = 'Reset Phones Automatically';
 export const RESET_MANUALLY = 'Reset Phones Manually';
 
 /** Units whose certificates the ITL carries (or that sign it). */

@@ -81,9 +81,6 @@ export type TvsAnswer =
   | { kind: 'unknown' }
   | { kind: 'error'; reason: string };
 
-/** the longest request line a TVS reads */
-export const TVS_MAX_LINE = 1024;
-
 const ROLE_WORDS: Record<string, number> = Object.fromEntries(
   Object.values(Role).map((r) => [r === Role.SAST ? 'SAST' : roleText(r), r]),
 );
@@ -103,12 +100,6 @@ export function parseTvsRequest(line: string): TvsRequest | { kind: 'error'; rea
   return { kind: 'error', reason: 'expected VOUCH <sha256> <role> or LOOKUP <issuer-base64> <serial-hex>' };
 }
 
-export function formatTvsRequest(req: TvsRequest): string {
-  return req.kind === 'vouch'
-    ? `VOUCH ${req.sha256} ${roleWord(req.role)}`
-    : `LOOKUP ${Buffer.from(req.issuer).toString('base64')} ${req.serialHex}`;
-}
-
 export function formatTvsAnswer(a: TvsAnswer): string {
   switch (a.kind) {
     case 'vouched':
@@ -122,19 +113,6 @@ export function formatTvsAnswer(a: TvsAnswer): string {
     case 'error':
       return `ERROR ${a.reason}`;
   }
-}
-
-export function parseTvsAnswer(line: string): TvsAnswer {
-  const [word, roles, der] = line.trim().split(' ');
-  const roleList = () => (roles ?? '').split(',').map((w) => ROLE_WORDS[w]).filter((r) => r !== undefined);
-  if (word === 'YES') return { kind: 'vouched', roles: roleList() };
-  if (word === 'NO') return { kind: 'refused' };
-  if (word === 'UNKNOWN') return { kind: 'unknown' };
-  if (word === 'CERT' && der) {
-    const pem = new X509Certificate(Buffer.from(der, 'base64')).toString();
-    return { kind: 'certificate', certPem: pem, roles: roleList() };
-  }
-  return { kind: 'error', reason: line.slice(5) };
 }
 
 function tvsKey(issuer: string, serialHex: string): string {

@@ -18,10 +18,6 @@ export interface PhoneConfigInput {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function phoneConfigXml(c: PhoneConfigInput): string {
-  return phoneConfigWriter(c)(c.deviceName, c.model);
-}
-
 /** The file of one device pool's phones, built once: only the device's name and model vary. */
 export function phoneConfigWriter(c: Omit<PhoneConfigInput, 'deviceName' | 'model'>): (deviceName: string, model: string) => string {
   const members = c.callManagers
