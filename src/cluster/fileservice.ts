@@ -8,7 +8,6 @@ import type { PhoneRow } from '../phones/phone';
 import type { Cluster } from './cluster';
 import { TFTP } from './cluster';
 import { ITL_FILE, CTL_FILE, type KeyPair } from './trustfiles';
-import type { PhoneConfigDevice } from './settings';
 
 const sha1 = (b: string | Buffer) => createHash('sha1').update(b).digest('hex');
 
@@ -33,6 +32,8 @@ export interface TftpReader {
 /** Most signed configurations kept, so that a file fetched again is not signed again. */
 const SIGNED_KEPT = 4096;
 
+/** What of a device its configuration file names. */
+type PhoneConfigDevice = Pick<PhoneRow, 'name' | 'model' | 'device_pool'>;
 /** What the TFTP server needs of a device to build its configuration file. */
 type ConfiguredDevice = PhoneConfigDevice & Pick<PhoneRow, 'cluster'>;
 
@@ -57,7 +58,7 @@ export class FileService {
    * that hold the rows already.
    */
   reader(node: string, device: (name: string) => ConfiguredDevice | undefined = (n) => this.cluster.repo.phone(n)): TftpReader {
-    let template: ReturnType<Cluster['settings']['phoneConfigTemplate']> | undefined;
+    let pools: ReturnType<Cluster['settings']['poolConfigs']> | undefined;
     let signer: { pair: KeyPair; id: string; timestamp: number } | undefined;
     const trustFiles = new Map<string, Buffer | null>();
     const signerOf = () => {
@@ -73,7 +74,7 @@ export class FileService {
     const xml = (phone: PhoneConfigDevice) => {
       let write = writers.get(phone.device_pool);
       if (!write) {
-        write = phoneConfigWriter((template ??= this.cluster.settings.phoneConfigTemplate())(phone));
+        write = phoneConfigWriter((pools ??= this.cluster.settings.poolConfigs())(phone.device_pool));
         writers.set(phone.device_pool, write);
       }
       return Buffer.from(write(phone.name, phone.model));

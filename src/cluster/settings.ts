@@ -3,11 +3,7 @@
 import type { Cluster, Actor } from './cluster';
 import type { DevicePoolConfig } from './config';
 import type { NodeRow } from '../store/repository';
-import type { PhoneRow } from '../phones/phone';
-import type { PhoneConfigInput } from '../phones/config-file';
-
-/** What of a device its configuration file names. */
-export type PhoneConfigDevice = Pick<PhoneRow, 'name' | 'model' | 'device_pool'>;
+import type { PoolConfigInput } from '../phones/config-file';
 import { ClusterError } from './errors';
 
 /** The UDS users URL of a node, on the port it answers on. */
@@ -97,16 +93,11 @@ export class ClusterSettings {
     });
   }
 
-  /** What the configuration file of a phone says, from its device pool and the cluster settings. */
-  phoneConfigInput(phone: PhoneConfigDevice): PhoneConfigInput {
-    return this.phoneConfigTemplate()(phone);
-  }
-
   /**
-   * The settings every phone's configuration file takes, read once: a batch of boots builds thousands
-   * of files from one reading. Valid until the settings change.
+   * What a device pool's configuration file says, from the settings read once: a batch of boots builds
+   * thousands of files from one reading. Valid until the settings change.
    */
-  phoneConfigTemplate(): (phone: PhoneConfigDevice) => PhoneConfigInput {
+  poolConfigs(): (pool: string) => PoolConfigInput {
     const nodes = new Map(this.cluster.nodes().map((n) => [n.name, n]));
     const node = (name: string) => {
       const n = nodes.get(name);
@@ -116,26 +107,19 @@ export class ClusterSettings {
     const searchUrl = this.enterpriseParameter('Secure Contact Search URL');
     const servicesUrl = this.enterpriseParameter('Secured Services URL') || `https://${this.cluster.publisher().fqdn}:8443/ccmcip/getservicesmenu.jsp`;
     const mixedMode = this.mixedMode;
-    const pools = new Map<string, Omit<PhoneConfigInput, 'deviceName' | 'model'>>();
-    const poolPart = (name: string) => {
-      let part = pools.get(name);
-      if (!part) {
-        const pool = this.devicePool(name);
-        const primary = node(pool.cmGroup[0]);
-        part = {
-          devicePool: pool.name,
-          callManagers: pool.cmGroup.map((n) => ({ name: n, fqdn: node(n).fqdn })),
-          tvs: pool.cmGroup.map((n) => node(n).fqdn),
-          mixedMode,
-          secureContactSearchUrl: searchUrl || udsUsersUrl(primary),
-          contactSearchAuth: primary.contact_search_auth === 1,
-          secureServicesUrl: servicesUrl,
-        };
-        pools.set(name, part);
-      }
-      return part;
+    return (name) => {
+      const pool = this.devicePool(name);
+      const primary = node(pool.cmGroup[0]);
+      return {
+        devicePool: pool.name,
+        callManagers: pool.cmGroup.map((n) => ({ name: n, fqdn: node(n).fqdn })),
+        tvs: pool.cmGroup.map((n) => node(n).fqdn),
+        mixedMode,
+        secureContactSearchUrl: searchUrl || udsUsersUrl(primary),
+        contactSearchAuth: primary.contact_search_auth === 1,
+        secureServicesUrl: servicesUrl,
+      };
     };
-    return (phone) => ({ deviceName: phone.name, model: phone.model, ...poolPart(phone.device_pool) });
   }
 
   devicePool(name: string): DevicePoolConfig {

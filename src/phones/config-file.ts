@@ -1,9 +1,8 @@
 // The phone configuration file TFTP serves (SEP<MAC>.cnf.xml), and what a phone reads back from
 // the one it accepted. Signed as SEP<MAC>.cnf.xml.sgn with the TFTP node's CallManager key.
 
-export interface PhoneConfigInput {
-  deviceName: string;
-  model: string;
+/** What the configuration file of a device pool's phones says, besides each device's name and model. */
+export interface PoolConfigInput {
   devicePool: string;
   /** CallManager group members, primary first: host name and FQDN */
   callManagers: { name: string; fqdn: string }[];
@@ -19,7 +18,7 @@ export interface PhoneConfigInput {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The file of one device pool's phones, built once: only the device's name and model vary. */
-export function phoneConfigWriter(c: Omit<PhoneConfigInput, 'deviceName' | 'model'>): (deviceName: string, model: string) => string {
+export function phoneConfigWriter(c: PoolConfigInput): (deviceName: string, model: string) => string {
   const members = c.callManagers
     .map((m, i) => `<member priority="${i}"><callManager><name>${esc(m.name)}</name><processNodeName>${esc(m.fqdn)}</processNodeName><ports><sipPort>5060</sipPort><securedSipPort>5061</securedSipPort></ports></callManager></member>`)
     .join('');
