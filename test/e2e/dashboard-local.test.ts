@@ -70,7 +70,8 @@ describe('e2e: ucmsim dashboard on the local terminal', function () {
 
   it('follows a lab a serve holds, read-only: a bulk reset shows up with nobody typing', async () => {
     const dir = await labDataDir();
-    const serve = ServeProcess.serve(dir, ['--time-scale', '0.02']);
+    // At 0.1 the fastest model (Jabber, 10 s) stays rebooting for a wall second, several of the view's looks.
+    const serve = ServeProcess.serve(dir, ['--time-scale', '0.1']);
     serves.push(serve);
     const ports = await serve.ports(['old-pub']);
     const d = start(['--data', dir]);

@@ -17,7 +17,8 @@ describe('e2e: sim dashboard through the real OpenSSH client', function () {
     if (!fs.existsSync('/usr/bin/ssh')) this.skip();
   });
   beforeEach(async () => {
-    sim = await startSimulator({ dataDir: await labDataDir(), host: '127.0.0.1', basePort: 0, tftpPort: 0, httpPort: 0, tvsPort: 0, timeScale: 0.02, authFailDelayMs: 50 });
+    // At 0.1 the fastest model (Jabber, 10 s) stays rebooting for a wall second, several frames.
+    sim = await startSimulator({ dataDir: await labDataDir(), host: '127.0.0.1', basePort: 0, tftpPort: 0, httpPort: 0, tvsPort: 0, timeScale: 0.1, authFailDelayMs: 50 });
   });
   afterEach(async () => {
     for (const c of clients.splice(0)) c.kill();
